@@ -1,0 +1,76 @@
+//! The `careid` command line, as a library: a clap derive tree and one function per
+//! subcommand, each writing to a caller-supplied output so tests can read it.
+#![forbid(unsafe_code)]
+
+mod crypto;
+mod demo;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+/// careid: authenticate NHS health and care staff the way the NHS Care Identity Service does.
+#[derive(Debug, Parser)]
+#[command(name = "careid", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+#[non_exhaustive]
+pub enum Command {
+    /// Walk through a full login on the built-in simulated card, key and issuer, explaining
+    /// each step.
+    Demo,
+    /// Signature verification (careid-crypto).
+    #[command(subcommand)]
+    Crypto(crypto::CryptoCommand),
+}
+
+/// Why a command could not run (as opposed to a verification that ran and said no, which is
+/// reported on the output with exit status 1).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CliError {
+    /// Reading an input file failed.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Write(#[from] std::io::Error),
+    /// An input could not be decoded.
+    #[error("{what} is not valid {expected}")]
+    Decode {
+        /// Which input.
+        what: &'static str,
+        /// What it should have been.
+        expected: &'static str,
+    },
+    /// A key or algorithm was refused before any verification could run.
+    #[error("{0}")]
+    Crypto(#[from] careid::crypto::Error),
+    /// The demo found something wrong: a step that should have passed failed, or the
+    /// reverse. Always a bug.
+    #[error("demo step failed: {step}")]
+    DemoFailed {
+        /// The step.
+        step: String,
+    },
+}
+
+/// Runs a parsed command line, writing its report to `out`. Returns the process exit code:
+/// 0 for success, 1 for a verification that ran and failed.
+pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    match &cli.command {
+        Command::Demo => demo::run(out).map(|()| ExitCode::SUCCESS),
+        Command::Crypto(cmd) => crypto::run(cmd, out),
+    }
+}
