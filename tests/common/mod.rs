@@ -1,6 +1,6 @@
 //! Helpers shared by the integration tests: locating and decoding the vector files under
 //! `tests/data/`.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub, clippy::panic)]
 
 use std::path::PathBuf;
 

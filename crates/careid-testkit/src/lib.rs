@@ -10,7 +10,7 @@
 #![forbid(unsafe_code)]
 // Test support: a failure here is a broken fixture, and panicking with a message is the
 // clearest report a test can give.
-#![allow(clippy::expect_used, clippy::panic)]
+#![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 mod signer;
 
