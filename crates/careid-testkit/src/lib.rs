@@ -12,6 +12,8 @@
 // clearest report a test can give.
 #![allow(clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
+mod pki;
 mod signer;
 
+pub use pki::{DEMO_USER_NAME, DEMO_USER_UUID, TestPki};
 pub use signer::{TestKey, TestSigner};

@@ -291,6 +291,43 @@ impl TestSigner {
         builder.build().to_vec().expect("COSE_Key encodes")
     }
 
+    /// The private key as unencrypted PKCS#8 DER (RFC 5208). Test keys only.
+    pub fn pkcs8_der(&self) -> Vec<u8> {
+        use p256::pkcs8::EncodePrivateKey as _;
+        match &self.inner {
+            Inner::Rsa(key) => key.to_pkcs8_der().expect("RSA PKCS#8").as_bytes().to_vec(),
+            Inner::P256(key) => key
+                .to_pkcs8_der()
+                .expect("P-256 PKCS#8")
+                .as_bytes()
+                .to_vec(),
+            Inner::P384(key) => key
+                .to_pkcs8_der()
+                .expect("P-384 PKCS#8")
+                .as_bytes()
+                .to_vec(),
+            Inner::Ed25519(_) => {
+                panic!("the Ed25519 test key is held by ring, which does not export it")
+            }
+        }
+    }
+
+    /// The RSA private key, for simulators that perform raw RSA operations.
+    pub fn rsa_private_key(&self) -> Option<&rsa::PrivateKey> {
+        match &self.inner {
+            Inner::Rsa(key) => Some(key),
+            _ => None,
+        }
+    }
+
+    /// The P-256 signing key, for simulators.
+    pub fn p256_signing_key(&self) -> Option<&p256::ecdsa::SigningKey> {
+        match &self.inner {
+            Inner::P256(key) => Some(key),
+            _ => None,
+        }
+    }
+
     /// The public key, imported through careid-crypto from its SubjectPublicKeyInfo.
     pub fn public_key(&self) -> PublicKey {
         PublicKey::from_spki_der(&self.spki_der()).expect("test keys import")
