@@ -12,7 +12,12 @@ use std::hint::black_box;
 
 /// A CIS2-sized signing input: a JWS header and payload of about 1 KiB.
 fn message() -> Vec<u8> {
-    b"abcdefghijklmnopqrstuvwxyz0123456789-_".iter().copied().cycle().take(1024).collect()
+    b"abcdefghijklmnopqrstuvwxyz0123456789-_"
+        .iter()
+        .copied()
+        .cycle()
+        .take(1024)
+        .collect()
 }
 
 fn rs256(c: &mut Criterion) {

@@ -6,7 +6,12 @@
 //! reject them (docs/conformance.md). Each key is imported twice, from its SubjectPublicKeyInfo
 //! and from its JWK where the file gives one, and both imports must give the same outcome.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod common;
 
@@ -29,12 +34,18 @@ fn run(file: &str, algorithm: SignatureAlgorithm, format: SignatureFormat) -> Co
     let groups = doc["testGroups"].as_array().expect("testGroups");
     for group in groups {
         let spki = common::unhex(group["publicKeyDer"].as_str().expect("publicKeyDer"));
-        let mut keys = vec![("spki", PublicKey::from_spki_der(&spki).expect("Wycheproof key imports"))];
+        let mut keys = vec![(
+            "spki",
+            PublicKey::from_spki_der(&spki).expect("Wycheproof key imports"),
+        )];
         let jwk = group.get("publicKeyJwk").or_else(|| group.get("keyJwk"));
         if let Some(jwk) = jwk {
             // Wycheproof JWKs carry `kid: "none"` and an `alg` matching the file.
             let jwk = Jwk::from_value(jwk).expect("Wycheproof JWK parses");
-            keys.push(("jwk", PublicKey::from_jwk(&jwk).expect("Wycheproof JWK imports")));
+            keys.push((
+                "jwk",
+                PublicKey::from_jwk(&jwk).expect("Wycheproof JWK imports"),
+            ));
             counts.jwk_imports += 1;
         }
         for test in group["tests"].as_array().expect("tests") {
@@ -47,7 +58,9 @@ fn run(file: &str, algorithm: SignatureAlgorithm, format: SignatureFormat) -> Co
                 match (result, &verified) {
                     ("valid", Ok(())) | ("invalid", Err(careid_crypto::Error::BadSignature)) => {}
                     ("acceptable", _) => {}
-                    _ => failures.push(format!("{file} tcId {id} ({how}): {result} gave {verified:?}")),
+                    _ => failures.push(format!(
+                        "{file} tcId {id} ({how}): {result} gave {verified:?}"
+                    )),
                 }
                 if *how != "spki" {
                     continue;
@@ -62,8 +75,12 @@ fn run(file: &str, algorithm: SignatureAlgorithm, format: SignatureFormat) -> Co
             }
         }
     }
-    let expected_tests = usize::try_from(doc["numberOfTests"].as_u64().expect("numberOfTests")).unwrap();
-    let seen = counts.valid_verified + counts.invalid_rejected + counts.acceptable_rejected + counts.acceptable_verified;
+    let expected_tests =
+        usize::try_from(doc["numberOfTests"].as_u64().expect("numberOfTests")).unwrap();
+    let seen = counts.valid_verified
+        + counts.invalid_rejected
+        + counts.acceptable_rejected
+        + counts.acceptable_verified;
     println!(
         "wycheproof {file}: {} valid verified, {} invalid rejected, {} acceptable rejected, {} acceptable verified, {} failures ({} of {} tests; {} keys also imported from JWK)",
         counts.valid_verified,
@@ -82,28 +99,47 @@ fn run(file: &str, algorithm: SignatureAlgorithm, format: SignatureFormat) -> Co
 
 #[test]
 fn ecdsa_p256_sha256_der() {
-    let counts = run("ecdsa_secp256r1_sha256_test.json", SignatureAlgorithm::Es256, SignatureFormat::Der);
+    let counts = run(
+        "ecdsa_secp256r1_sha256_test.json",
+        SignatureAlgorithm::Es256,
+        SignatureFormat::Der,
+    );
     assert_eq!((counts.valid_verified, counts.invalid_rejected), (174, 310));
 }
 
 #[test]
 fn rsa_pkcs1v15_2048_sha256() {
-    let counts = run("rsa_signature_2048_sha256_test.json", SignatureAlgorithm::Rs256, SignatureFormat::Fixed);
+    let counts = run(
+        "rsa_signature_2048_sha256_test.json",
+        SignatureAlgorithm::Rs256,
+        SignatureFormat::Fixed,
+    );
     assert_eq!((counts.valid_verified, counts.invalid_rejected), (9, 249));
     // The one acceptable vector (flag MissingNull: DigestInfo without the NULL parameters) is
     // rejected, as documented.
-    assert_eq!((counts.acceptable_rejected, counts.acceptable_verified), (1, 0));
+    assert_eq!(
+        (counts.acceptable_rejected, counts.acceptable_verified),
+        (1, 0)
+    );
 }
 
 #[test]
 fn rsa_pss_2048_sha256_mgf1_32() {
-    let counts = run("rsa_pss_2048_sha256_mgf1_32_test.json", SignatureAlgorithm::Ps256, SignatureFormat::Fixed);
+    let counts = run(
+        "rsa_pss_2048_sha256_mgf1_32_test.json",
+        SignatureAlgorithm::Ps256,
+        SignatureFormat::Fixed,
+    );
     assert_eq!((counts.valid_verified, counts.invalid_rejected), (63, 45));
 }
 
 #[test]
 fn ed25519() {
-    let counts = run("ed25519_test.json", SignatureAlgorithm::EdDsa, SignatureFormat::Fixed);
+    let counts = run(
+        "ed25519_test.json",
+        SignatureAlgorithm::EdDsa,
+        SignatureFormat::Fixed,
+    );
     assert_eq!((counts.valid_verified, counts.invalid_rejected), (88, 63));
 }
 
@@ -113,19 +149,39 @@ fn ed25519() {
 fn allow_list_and_key_agreement_come_first() {
     let doc = common::read_json("wycheproof/testvectors_v1/ecdsa_secp256r1_sha256_test.json");
     let group = &doc["testGroups"][0];
-    let key = PublicKey::from_spki_der(&common::unhex(group["publicKeyDer"].as_str().unwrap())).unwrap();
+    let key =
+        PublicKey::from_spki_der(&common::unhex(group["publicKeyDer"].as_str().unwrap())).unwrap();
     let test = &group["tests"][0];
     assert_eq!(test["result"], "valid");
     let msg = common::unhex(test["msg"].as_str().unwrap());
     let sig = common::unhex(test["sig"].as_str().unwrap());
     let es256 = SignatureAlgorithm::Es256;
-    key.verify(AlgorithmSet::EMPTY.with(es256), es256, SignatureFormat::Der, &msg, &sig).unwrap();
+    key.verify(
+        AlgorithmSet::EMPTY.with(es256),
+        es256,
+        SignatureFormat::Der,
+        &msg,
+        &sig,
+    )
+    .unwrap();
     assert_eq!(
-        key.verify(AlgorithmSet::EMPTY.with(SignatureAlgorithm::Rs256), es256, SignatureFormat::Der, &msg, &sig),
+        key.verify(
+            AlgorithmSet::EMPTY.with(SignatureAlgorithm::Rs256),
+            es256,
+            SignatureFormat::Der,
+            &msg,
+            &sig
+        ),
         Err(careid_crypto::Error::AlgorithmNotAllowed { algorithm: es256 })
     );
     assert_eq!(
-        key.verify(AlgorithmSet::ALL, SignatureAlgorithm::Es384, SignatureFormat::Der, &msg, &sig),
+        key.verify(
+            AlgorithmSet::ALL,
+            SignatureAlgorithm::Es384,
+            SignatureFormat::Der,
+            &msg,
+            &sig
+        ),
         Err(careid_crypto::Error::KeyAlgorithmMismatch {
             algorithm: SignatureAlgorithm::Es384,
             key: careid_crypto::KeyKind::P256

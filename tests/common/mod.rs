@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 /// The path of a file under `tests/data/`.
 pub fn data_path(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(rel)
 }
 
 /// Reads and parses a JSON file under `tests/data/`.

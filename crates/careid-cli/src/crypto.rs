@@ -35,7 +35,11 @@ pub struct VerifyArgs {
     #[arg(long)]
     pub message: PathBuf,
     /// The signature: a file of raw bytes.
-    #[arg(long, conflicts_with = "signature_b64url", required_unless_present = "signature_b64url")]
+    #[arg(
+        long,
+        conflicts_with = "signature_b64url",
+        required_unless_present = "signature_b64url"
+    )]
     pub signature: Option<PathBuf>,
     /// The signature, base64url without padding (as in a JWS).
     #[arg(long)]
@@ -56,7 +60,13 @@ pub(crate) fn run(cmd: &CryptoCommand, out: &mut dyn Write) -> Result<ExitCode, 
         CryptoCommand::Algorithms => {
             writeln!(out, "{:<6} {:>5}  key", "JOSE", "COSE")?;
             for alg in SignatureAlgorithm::ALL {
-                writeln!(out, "{:<6} {:>5}  {}", alg.jose_name(), alg.cose_id(), alg.key_kind())?;
+                writeln!(
+                    out,
+                    "{:<6} {:>5}  {}",
+                    alg.jose_name(),
+                    alg.cose_id(),
+                    alg.key_kind()
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -71,8 +81,16 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> 
         (Some(path), _) => read(path)?,
         (None, Some(text)) => base64::engine::general_purpose::URL_SAFE_NO_PAD
             .decode(text.trim())
-            .map_err(|_| CliError::Decode { what: "--signature-b64url", expected: "base64url" })?,
-        (None, None) => return Err(CliError::Decode { what: "the signature", expected: "input" }),
+            .map_err(|_| CliError::Decode {
+                what: "--signature-b64url",
+                expected: "base64url",
+            })?,
+        (None, None) => {
+            return Err(CliError::Decode {
+                what: "the signature",
+                expected: "input",
+            });
+        }
     };
     let format = match args.format {
         FormatArg::Fixed => SignatureFormat::Fixed,
@@ -82,7 +100,12 @@ fn verify(args: &VerifyArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> 
     writeln!(out, "key: {key:?}")?;
     match key.verify(allowed, args.alg, format, &message, &signature) {
         Ok(()) => {
-            writeln!(out, "verdict: VALID {} signature over {} bytes", args.alg, message.len())?;
+            writeln!(
+                out,
+                "verdict: VALID {} signature over {} bytes",
+                args.alg,
+                message.len()
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {
@@ -98,11 +121,17 @@ pub(crate) fn load_key(bytes: &[u8]) -> Result<PublicKey, CliError> {
     if let Some(pem) = text.and_then(|t| t.strip_prefix("-----BEGIN PUBLIC KEY-----")) {
         let body = pem
             .strip_suffix("-----END PUBLIC KEY-----")
-            .ok_or(CliError::Decode { what: "the key", expected: "PEM (no END line)" })?;
+            .ok_or(CliError::Decode {
+                what: "the key",
+                expected: "PEM (no END line)",
+            })?;
         let b64: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
         let der = base64::engine::general_purpose::STANDARD
             .decode(b64)
-            .map_err(|_| CliError::Decode { what: "the key", expected: "PEM base64" })?;
+            .map_err(|_| CliError::Decode {
+                what: "the key",
+                expected: "PEM base64",
+            })?;
         return Ok(PublicKey::from_spki_der(&der)?);
     }
     if text.is_some_and(|t| t.starts_with('{')) {
@@ -111,10 +140,16 @@ pub(crate) fn load_key(bytes: &[u8]) -> Result<PublicKey, CliError> {
     match bytes.first() {
         Some(0x30) => Ok(PublicKey::from_spki_der(bytes)?),
         Some(0xa0..=0xbf) => Ok(PublicKey::from_cose_key_bytes(bytes)?),
-        _ => Err(CliError::Decode { what: "the key", expected: "SPKI (DER/PEM), JWK or COSE_Key" }),
+        _ => Err(CliError::Decode {
+            what: "the key",
+            expected: "SPKI (DER/PEM), JWK or COSE_Key",
+        }),
     }
 }
 
 fn read(path: &PathBuf) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|source| CliError::Read { path: path.display().to_string(), source })
+    std::fs::read(path).map_err(|source| CliError::Read {
+        path: path.display().to_string(),
+        source,
+    })
 }

@@ -7,12 +7,21 @@ use careid_testkit::TestKey;
 use std::io::Write;
 
 pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
-    writeln!(out, "careid demo: what happens when a clinical system checks a login")?;
-    writeln!(out, "All keys below are built-in TEST keys; nothing here touches real NHS systems.")?;
+    writeln!(
+        out,
+        "careid demo: what happens when a clinical system checks a login"
+    )?;
+    writeln!(
+        out,
+        "All keys below are built-in TEST keys; nothing here touches real NHS systems."
+    )?;
     writeln!(out)?;
     signatures(out)?;
     writeln!(out)?;
-    writeln!(out, "Demo complete: every genuine signature was accepted and every forgery refused.")?;
+    writeln!(
+        out,
+        "Demo complete: every genuine signature was accepted and every forgery refused."
+    )?;
     Ok(())
 }
 
@@ -27,7 +36,10 @@ fn signatures(out: &mut dyn Write) -> Result<(), CliError> {
         out,
         "  signing data with a private key. careid checks each signature with the matching public"
     )?;
-    writeln!(out, "  key, and only for algorithms the caller has allowed.")?;
+    writeln!(
+        out,
+        "  key, and only for algorithms the caller has allowed."
+    )?;
     let message = b"login challenge 7f3a for user 555123456789 at RX1 (demo)";
     for algorithm in SignatureAlgorithm::ALL {
         let signer = TestKey::for_algorithm(algorithm).signer();
@@ -35,50 +47,91 @@ fn signatures(out: &mut dyn Write) -> Result<(), CliError> {
         // SubjectPublicKeyInfo from a certificate, a JWK from a JWKS, or a COSE_Key from a
         // security key.
         let (how, key) = match algorithm {
-            SignatureAlgorithm::Rs256 | SignatureAlgorithm::Rs512 | SignatureAlgorithm::Es384 => {
-                ("an X.509 SubjectPublicKeyInfo", PublicKey::from_spki_der(&signer.spki_der())?)
-            }
-            SignatureAlgorithm::Es256 | SignatureAlgorithm::EdDsa => {
-                ("a COSE_Key", PublicKey::from_cose_key_bytes(&signer.cose_key(Some(algorithm)))?)
-            }
+            SignatureAlgorithm::Rs256 | SignatureAlgorithm::Rs512 | SignatureAlgorithm::Es384 => (
+                "an X.509 SubjectPublicKeyInfo",
+                PublicKey::from_spki_der(&signer.spki_der())?,
+            ),
+            SignatureAlgorithm::Es256 | SignatureAlgorithm::EdDsa => (
+                "a COSE_Key",
+                PublicKey::from_cose_key_bytes(&signer.cose_key(Some(algorithm)))?,
+            ),
             _ => (
                 "a JSON Web Key",
-                PublicKey::from_jwk_json(signer.jwk(Some("demo"), Some(algorithm)).to_string().as_bytes())?,
+                PublicKey::from_jwk_json(
+                    signer
+                        .jwk(Some("demo"), Some(algorithm))
+                        .to_string()
+                        .as_bytes(),
+                )?,
             ),
         };
         let allowed = AlgorithmSet::EMPTY.with(algorithm);
         let signature = signer.sign(algorithm, SignatureFormat::Fixed, message);
-        let genuine = key.verify(allowed, algorithm, SignatureFormat::Fixed, message, &signature);
+        let genuine = key.verify(
+            allowed,
+            algorithm,
+            SignatureFormat::Fixed,
+            message,
+            &signature,
+        );
         let mut tampered = message.to_vec();
         if let Some(byte) = tampered.get_mut(16) {
             *byte ^= 0x01;
         }
-        let forged = key.verify(allowed, algorithm, SignatureFormat::Fixed, &tampered, &signature);
-        writeln!(out, "  {:<6} {} key from {how}:", algorithm.jose_name(), key.kind())?;
+        let forged = key.verify(
+            allowed,
+            algorithm,
+            SignatureFormat::Fixed,
+            &tampered,
+            &signature,
+        );
+        writeln!(
+            out,
+            "  {:<6} {} key from {how}:",
+            algorithm.jose_name(),
+            key.kind()
+        )?;
         match &genuine {
             Ok(()) => writeln!(out, "           genuine message  -> accepted")?,
             Err(err) => writeln!(out, "           genuine message  -> REFUSED ({err})")?,
         }
         match &forged {
             Err(err) => writeln!(out, "           one byte changed -> refused: {err}")?,
-            Ok(()) => writeln!(out, "           one byte changed -> ACCEPTED (this must never happen)")?,
+            Ok(()) => writeln!(
+                out,
+                "           one byte changed -> ACCEPTED (this must never happen)"
+            )?,
         }
         if genuine.is_err() || forged != Err(Error::BadSignature) {
-            return Err(CliError::DemoFailed { step: format!("signature check with {algorithm}") });
+            return Err(CliError::DemoFailed {
+                step: format!("signature check with {algorithm}"),
+            });
         }
     }
     // The caller decides the algorithm, never the signed data.
     let signer = TestKey::Ed25519.signer();
     let signature = signer.sign(SignatureAlgorithm::EdDsa, SignatureFormat::Fixed, message);
     let cis2_only = AlgorithmSet::EMPTY.with(SignatureAlgorithm::Rs256);
-    let refused =
-        signer.public_key().verify(cis2_only, SignatureAlgorithm::EdDsa, SignatureFormat::Fixed, message, &signature);
-    writeln!(out, "  A genuine EdDSA signature offered to a verifier that only allows RS256 (as CIS2 does):")?;
+    let refused = signer.public_key().verify(
+        cis2_only,
+        SignatureAlgorithm::EdDsa,
+        SignatureFormat::Fixed,
+        message,
+        &signature,
+    );
+    writeln!(
+        out,
+        "  A genuine EdDSA signature offered to a verifier that only allows RS256 (as CIS2 does):"
+    )?;
     match refused {
-        Err(err @ Error::AlgorithmNotAllowed { .. }) => writeln!(out, "           -> refused: {err}")?,
+        Err(err @ Error::AlgorithmNotAllowed { .. }) => {
+            writeln!(out, "           -> refused: {err}")?
+        }
         other => {
             writeln!(out, "           -> unexpected: {other:?}")?;
-            return Err(CliError::DemoFailed { step: "allow-list refusal".into() });
+            return Err(CliError::DemoFailed {
+                step: "allow-list refusal".into(),
+            });
         }
     }
     Ok(())
@@ -92,10 +145,17 @@ mod tests {
         super::run(&mut out).unwrap();
         let text = String::from_utf8(out).unwrap();
         for alg in careid::crypto::SignatureAlgorithm::ALL {
-            assert!(text.contains(&format!("  {:<6} ", alg.jose_name())), "{alg} missing:\n{text}");
+            assert!(
+                text.contains(&format!("  {:<6} ", alg.jose_name())),
+                "{alg} missing:\n{text}"
+            );
         }
         assert_eq!(text.matches("-> accepted").count(), 9);
-        assert_eq!(text.matches("one byte changed -> refused: the signature is not valid").count(), 9);
+        assert_eq!(
+            text.matches("one byte changed -> refused: the signature is not valid")
+                .count(),
+            9
+        );
         assert!(text.contains("is not in the caller's allow-list"));
         assert!(!text.contains("ACCEPTED"));
     }

@@ -7,7 +7,10 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid")).args(args).output().expect("careid runs")
+    Command::new(env!("CARGO_BIN_EXE_careid"))
+        .args(args)
+        .output()
+        .expect("careid runs")
 }
 
 fn text(output: &Output) -> String {
@@ -38,23 +41,52 @@ fn verify_accepts_and_rejects_with_every_key_format() {
     ];
     for (alg, format) in cases {
         let signer = TestKey::for_algorithm(alg).signer();
-        let sig_format = if format == "der" { SignatureFormat::Der } else { SignatureFormat::Fixed };
+        let sig_format = if format == "der" {
+            SignatureFormat::Der
+        } else {
+            SignatureFormat::Fixed
+        };
         let sig = signer.sign(alg, sig_format, msg);
         let message = write(dir.path(), "msg", msg);
         let signature = write(dir.path(), "sig", &sig);
         let keys = [
             write(dir.path(), "key.der", &signer.spki_der()),
-            write(dir.path(), "key.jwk", signer.jwk(None, None).to_string().as_bytes()),
+            write(
+                dir.path(),
+                "key.jwk",
+                signer.jwk(None, None).to_string().as_bytes(),
+            ),
             write(dir.path(), "key.cose", &signer.cose_key(None)),
         ];
         for key in &keys {
-            let args = ["crypto", "verify", "--key", key, "--alg", alg.jose_name(), "--format", format];
-            let out = careid(&[&args[..], &["--message", &message, "--signature", &signature]].concat());
+            let args = [
+                "crypto",
+                "verify",
+                "--key",
+                key,
+                "--alg",
+                alg.jose_name(),
+                "--format",
+                format,
+            ];
+            let out = careid(
+                &[
+                    &args[..],
+                    &["--message", &message, "--signature", &signature],
+                ]
+                .concat(),
+            );
             assert_eq!(out.status.code(), Some(0), "{alg} {key}: {}", text(&out));
             assert!(text(&out).contains("verdict: VALID"));
 
             let tampered = write(dir.path(), "msg2", b"signed by the test key!");
-            let out = careid(&[&args[..], &["--message", &tampered, "--signature", &signature]].concat());
+            let out = careid(
+                &[
+                    &args[..],
+                    &["--message", &tampered, "--signature", &signature],
+                ]
+                .concat(),
+            );
             assert_eq!(out.status.code(), Some(1), "{}", text(&out));
             assert!(text(&out).contains("verdict: REJECTED: the signature is not valid"));
         }
@@ -72,11 +104,37 @@ fn verify_reads_pem_and_reports_algorithm_mismatch() {
     let message = write(dir.path(), "msg", b"m");
     let sig = signer.sign(SignatureAlgorithm::Es256, SignatureFormat::Fixed, b"m");
     let sig_b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&sig);
-    let ok = careid(&["crypto", "verify", "--key", &key, "--alg", "ES256", "--message", &message, "--signature-b64url", &sig_b64]);
+    let ok = careid(&[
+        "crypto",
+        "verify",
+        "--key",
+        &key,
+        "--alg",
+        "ES256",
+        "--message",
+        &message,
+        "--signature-b64url",
+        &sig_b64,
+    ]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
-    let wrong = careid(&["crypto", "verify", "--key", &key, "--alg", "ES384", "--message", &message, "--signature-b64url", &sig_b64]);
+    let wrong = careid(&[
+        "crypto",
+        "verify",
+        "--key",
+        &key,
+        "--alg",
+        "ES384",
+        "--message",
+        &message,
+        "--signature-b64url",
+        &sig_b64,
+    ]);
     assert_eq!(wrong.status.code(), Some(1));
-    assert!(text(&wrong).contains("a P-256 key cannot verify ES384 signatures"), "{}", text(&wrong));
+    assert!(
+        text(&wrong).contains("a P-256 key cannot verify ES384 signatures"),
+        "{}",
+        text(&wrong)
+    );
 }
 
 #[test]
@@ -84,11 +142,42 @@ fn unusable_inputs_exit_2_with_a_reason() {
     let dir = tempfile::tempdir().unwrap();
     let key = write(dir.path(), "key.jwk", br#"{"kty":"oct","k":"c2VjcmV0"}"#);
     let message = write(dir.path(), "msg", b"m");
-    let out = careid(&["crypto", "verify", "--key", &key, "--alg", "RS256", "--message", &message, "--signature-b64url", "AA"]);
+    let out = careid(&[
+        "crypto",
+        "verify",
+        "--key",
+        &key,
+        "--alg",
+        "RS256",
+        "--message",
+        &message,
+        "--signature-b64url",
+        "AA",
+    ]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).contains("private key material"), "{}", text(&out));
-    let out = careid(&["crypto", "verify", "--key", &key, "--alg", "none", "--message", &message, "--signature-b64url", "AA"]);
-    assert_eq!(out.status.code(), Some(2), "clap refuses alg none: {}", text(&out));
+    assert!(
+        text(&out).contains("private key material"),
+        "{}",
+        text(&out)
+    );
+    let out = careid(&[
+        "crypto",
+        "verify",
+        "--key",
+        &key,
+        "--alg",
+        "none",
+        "--message",
+        &message,
+        "--signature-b64url",
+        "AA",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "clap refuses alg none: {}",
+        text(&out)
+    );
 }
 
 #[test]

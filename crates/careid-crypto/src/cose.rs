@@ -17,6 +17,10 @@ const RSA_PRIVATE: core::ops::RangeInclusive<i64> = -12..=-3;
 
 impl PublicKey {
     /// Decodes a CBOR COSE_Key and imports it under [`KeyPolicy::DEFAULT`].
+    ///
+    /// CBOR that coset cannot decode is [`Error::CoseKeyMalformed`]; that includes duplicate
+    /// labels and, because coset only represents registered values, a `kty` or `alg` number
+    /// that is not in the IANA registry.
     pub fn from_cose_key_bytes(cbor: &[u8]) -> Result<Self, Error> {
         let key = CoseKey::from_slice(cbor).map_err(|_| Error::CoseKeyMalformed)?;
         Self::from_cose_key(&key)
@@ -224,6 +228,17 @@ mod tests {
                 key: KeyKind::Ed25519
             })
         );
+    }
+
+    #[test]
+    fn duplicate_labels_built_in_code_are_refused() {
+        let x = vec![7; 32];
+        let key = CoseKeyBuilder::new_okp_key()
+            .param(CRV, coset::cbor::Value::from(6))
+            .param(X, coset::cbor::Value::Bytes(x.clone()))
+            .param(X, coset::cbor::Value::Bytes(x))
+            .build();
+        assert_eq!(PublicKey::from_cose_key(&key), Err(Error::CoseKeyMalformed));
     }
 
     #[test]

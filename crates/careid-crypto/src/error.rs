@@ -132,9 +132,10 @@ pub enum Error {
     /// JSON type, a known member given twice, ...).
     #[error("the JWK is malformed at line {line}, column {column}")]
     JwkMalformed {
-        /// 1-based line of the error in the JSON text.
+        /// 1-based line of the error in the JSON text (0 when the JWK was given as a parsed
+        /// JSON value, which has no text position).
         line: usize,
-        /// 1-based column of the error in the JSON text.
+        /// 1-based column of the error in the JSON text (0 for a parsed JSON value).
         column: usize,
     },
     /// A JWK member that is required for its `kty` is missing.
