@@ -16,8 +16,8 @@ static TEST_KEYS: LazyLock<Vec<PublicKey>> =
     LazyLock::new(|| TestKey::ALL.map(|k| k.signer().public_key()).to_vec());
 
 fn take<'a>(data: &mut &'a [u8]) -> &'a [u8] {
-    let (len, rest) = match *data {
-        [a, b, ref rest @ ..] => (usize::from(u16::from_be_bytes([a, b])), rest),
+    let (len, rest): (usize, &'a [u8]) = match *data {
+        &[a, b, ref rest @ ..] => (usize::from(u16::from_be_bytes([a, b])), rest),
         _ => (0, &[][..]),
     };
     let (head, tail) = rest.split_at(len.min(rest.len()));
@@ -26,9 +26,16 @@ fn take<'a>(data: &mut &'a [u8]) -> &'a [u8] {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let [sel, fmt, mut rest @ ..] = data else { return };
+    let &[sel, fmt, ref rest @ ..] = data else {
+        return;
+    };
+    let mut rest = rest;
     let alg = SignatureAlgorithm::ALL[usize::from(sel & 0x0f) % SignatureAlgorithm::ALL.len()];
-    let format = if fmt & 1 == 1 { SignatureFormat::Der } else { SignatureFormat::Fixed };
+    let format = if fmt & 1 == 1 {
+        SignatureFormat::Der
+    } else {
+        SignatureFormat::Fixed
+    };
     let parsed = match (sel >> 4) & 3 {
         0 => None,
         1 => Some(PublicKey::from_spki_der(take(&mut rest))),
@@ -45,13 +52,22 @@ fuzz_target!(|data: &[u8]| {
         assert!(result.is_err(), "forged {alg} signature under {key:?}");
     }
     if let Some(Ok(key)) = parsed {
-        if key.verify(AlgorithmSet::ALL, alg, format, message, signature).is_ok() {
+        if key
+            .verify(AlgorithmSet::ALL, alg, format, message, signature)
+            .is_ok()
+        {
             // A signature only verifies with a key of the right kind that its metadata permits.
             assert_eq!(alg.key_kind(), key.kind());
             assert!(key.permitted_algorithms().contains(alg));
         }
         // The caller's allow-list is checked first.
-        let refused = key.verify(AlgorithmSet::ALL.without(alg), alg, format, message, signature);
+        let refused = key.verify(
+            AlgorithmSet::ALL.without(alg),
+            alg,
+            format,
+            message,
+            signature,
+        );
         assert!(refused.is_err());
     }
 });
