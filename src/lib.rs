@@ -1,9 +1,9 @@
 //! careid authenticates NHS health and care staff the way the NHS Care Identity Service does,
 //! and decides what they may do.
 //!
-//! This facade re-exports the paved path of the careid crates. Today it carries the signature
-//! verification core, [`crypto`]; the smartcard, X.509, CIS2 token and RBAC layers join it as
-//! they land. Each lower crate is also usable alone.
+//! This facade re-exports the paved path of the careid crates: signature verification
+//! ([`crypto`]) and smartcards ([`card`]); the X.509, CIS2 token and RBAC layers join it as they
+//! land. Each lower crate is also usable alone.
 //!
 //! ```
 //! use careid::crypto::{AlgorithmSet, SignatureAlgorithm};
@@ -14,6 +14,17 @@
 //! assert!(allowed.check(SignatureAlgorithm::EdDsa).is_err());
 //! ```
 #![forbid(unsafe_code)]
+
+/// Smartcards: the [`Token`](card::Token) API over PIV and PKCS#15 cards, PINs that are never
+/// re-sent, and the transport trait a reader implements. See [`careid_pkcs15`] and
+/// [`careid_apdu`].
+pub mod card {
+    pub use careid_apdu::{CardTransport, StatusWord, TransportError};
+    pub use careid_pkcs15::{
+        CertificateInfo, Error, Hash, KeyAlgorithm, KeyInfo, Pin, PinStatus, ProfileKind, Session,
+        Token,
+    };
+}
 
 /// Signature verification and key import: see [`careid_crypto`].
 pub mod crypto {

@@ -94,6 +94,7 @@ pub struct CardSim {
     commands: usize,
     removed: bool,
     reset_pending: bool,
+    extended: bool,
     log: Vec<(Vec<u8>, Vec<u8>)>,
 }
 
@@ -154,6 +155,7 @@ impl CardSim {
             commands: 0,
             removed: false,
             reset_pending: false,
+            extended: true,
             log: Vec::new(),
         }
     }
@@ -162,6 +164,14 @@ impl CardSim {
     #[must_use]
     pub fn with_fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
+        self
+    }
+
+    /// Whether the card (and its reader) accept extended-length APDUs (default: yes). Without
+    /// them, long commands are chained and long responses come through GET RESPONSE.
+    #[must_use]
+    pub fn with_extended_length(mut self, extended: bool) -> Self {
+        self.extended = extended;
         self
     }
 
@@ -281,15 +291,15 @@ impl CardSim {
             _ => Err(StatusWord::InsNotSupported),
         };
         match result {
-            Ok(data) => self.deliver(data, extended),
+            Ok(data) => self.deliver(data, cmd.ne, extended),
             Err(status) => sw(status),
         }
     }
 
-    /// Sends data back, through GET RESPONSE when it does not fit a short response (as T=0
-    /// cards do; SMARTCARD.md §3.4 shows `61 00` for a 256-byte signature).
-    fn deliver(&mut self, data: Vec<u8>, extended: bool) -> Response {
-        if extended || data.len() < 256 {
+    /// Sends data back, through GET RESPONSE (`61xx`) when it is longer than the short command
+    /// asked for, as T=0 cards do.
+    fn deliver(&mut self, data: Vec<u8>, ne: usize, extended: bool) -> Response {
+        if extended || data.len() <= ne.min(256) {
             return Response::new(data, StatusWord::Success);
         }
         self.pending = data;
@@ -338,7 +348,7 @@ impl CardSim {
             0x00 | 0x08 => {
                 let mut full = vec![0x3F, 0x00];
                 if !(cmd.p1 == 0x00 && cmd.data == [0x3F, 0x00]) {
-                    if cmd.p1 == 0x00 || cmd.data.len() % 2 != 0 || cmd.data.is_empty() {
+                    if cmd.p1 == 0x00 || !cmd.data.len().is_multiple_of(2) || cmd.data.is_empty() {
                         return Err(StatusWord::IncorrectP1P2);
                     }
                     full.extend_from_slice(&cmd.data);
@@ -628,7 +638,7 @@ impl CardTransport for CardSim {
     }
 
     fn supports_extended_length(&self) -> bool {
-        false
+        self.extended
     }
 }
 

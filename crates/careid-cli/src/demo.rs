@@ -18,10 +18,66 @@ pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(out)?;
     signatures(out)?;
     writeln!(out)?;
+    card_login(out)?;
+    writeln!(out)?;
     writeln!(
         out,
         "Demo complete: every genuine signature was accepted and every forgery refused."
     )?;
+    Ok(())
+}
+
+/// Step 2: a CIS1 smartcard login on the simulated card.
+fn card_login(out: &mut dyn Write) -> Result<(), CliError> {
+    writeln!(
+        out,
+        "Step 2. Smartcard login (CIS1), on the built-in simulated card"
+    )?;
+    writeln!(
+        out,
+        "  The card keeps its private key inside: careid reads the card's certificate, the user"
+    )?;
+    writeln!(
+        out,
+        "  unlocks the card with a PIN, the card signs a fresh challenge, and careid checks that"
+    )?;
+    writeln!(
+        out,
+        "  signature against the certificate. Three wrong PINs lock a real NHS card, so careid"
+    )?;
+    writeln!(out, "  never re-sends a PIN on its own.")?;
+    for (name, card, pin) in [
+        (
+            "PKCS#15 card",
+            careid_cardsim::CardSim::pkcs15(),
+            careid_cardsim::DEFAULT_PIN,
+        ),
+        (
+            "PIV card",
+            careid_cardsim::CardSim::piv(),
+            careid_cardsim::DEFAULT_PIV_PIN,
+        ),
+    ] {
+        writeln!(out, "  {name}:")?;
+        let token = careid::card::Token::open(card)?;
+        if !crate::card::login(token, &careid::card::Pin::from(pin), out)? {
+            return Err(CliError::DemoFailed {
+                step: format!("card login on the {name}"),
+            });
+        }
+    }
+    let mut token = careid::card::Token::open(careid_cardsim::CardSim::pkcs15())?;
+    match token.verify_pin(&careid::card::Pin::from("9999")) {
+        Err(err @ careid::card::Error::WrongPin { .. }) => writeln!(
+            out,
+            "  A wrong PIN: the card answers \"{err}\"; careid stops there."
+        )?,
+        _ => {
+            return Err(CliError::DemoFailed {
+                step: "wrong PIN refusal".into(),
+            });
+        }
+    }
     Ok(())
 }
 

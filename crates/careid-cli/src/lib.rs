@@ -2,6 +2,7 @@
 //! subcommand, each writing to a caller-supplied output so tests can read it.
 #![forbid(unsafe_code)]
 
+mod card;
 mod crypto;
 mod demo;
 
@@ -28,6 +29,9 @@ pub enum Command {
     /// Signature verification (careid-crypto).
     #[command(subcommand)]
     Crypto(crypto::CryptoCommand),
+    /// Smartcards: info, certificates, PIN status and verification, login.
+    #[command(subcommand)]
+    Card(card::CardCommand),
 }
 
 /// Why a command could not run (as opposed to a verification that ran and said no, which is
@@ -57,6 +61,9 @@ pub enum CliError {
     /// A key or algorithm was refused before any verification could run.
     #[error("{0}")]
     Crypto(#[from] careid::crypto::Error),
+    /// The card could not be read or refused an operation.
+    #[error("card: {0}")]
+    Card(#[from] careid::card::Error),
     /// The demo found something wrong: a step that should have passed failed, or the
     /// reverse. Always a bug.
     #[error("demo step failed: {step}")]
@@ -72,5 +79,6 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match &cli.command {
         Command::Demo => demo::run(out).map(|()| ExitCode::SUCCESS),
         Command::Crypto(cmd) => crypto::run(cmd, out),
+        Command::Card(cmd) => card::run(cmd, out),
     }
 }

@@ -188,3 +188,43 @@ fn algorithms_lists_every_algorithm() {
         assert!(listing.contains(alg.jose_name()));
     }
 }
+
+#[test]
+fn card_commands_on_the_simulated_card() {
+    let info = careid(&["card", "info", "--sim", "pkcs15"]);
+    assert!(info.status.success(), "{}", text(&info));
+    assert!(
+        text(&info).contains("key 45 \"Authentication key\": RSA-2048, can sign"),
+        "{}",
+        text(&info)
+    );
+    let certs = careid(&["card", "certs", "--sim", "piv"]);
+    assert!(
+        text(&certs).contains("SERIALNUMBER=555123456789"),
+        "{}",
+        text(&certs)
+    );
+    let status = careid(&["card", "pin-status", "--sim", "piv"]);
+    assert!(
+        text(&status).contains("NotVerified { tries_left: Some(3) }"),
+        "{}",
+        text(&status)
+    );
+    let ok = careid(&["card", "login", "--sim", "piv", "--pin", "123456"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok));
+    assert!(text(&ok).contains("the card holds the private key"));
+    let wrong = careid(&["card", "verify-pin", "--sim", "pkcs15", "--pin", "0000"]);
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        text(&wrong).contains("wrong PIN (2 tries left)"),
+        "{}",
+        text(&wrong)
+    );
+    let malformed = careid(&["card", "login", "--sim", "pkcs15", "--pin", "12"]);
+    assert_eq!(malformed.status.code(), Some(1));
+    assert!(
+        text(&malformed).contains("it was not sent to the card"),
+        "{}",
+        text(&malformed)
+    );
+}

@@ -742,10 +742,9 @@ pub fn parse_piv_certificate(object: &[u8]) -> Result<Vec<u8>, Error> {
     let cert = tlv::find(object, 0x70)
         .map_err(|_| bad())?
         .ok_or_else(bad)?;
-    if let Some(info) = tlv::find(object, 0x71).map_err(|_| bad())? {
-        if info.value().first().is_some_and(|b| b & 0x01 != 0) {
-            return Err(bad());
-        }
+    let info = tlv::find(object, 0x71).map_err(|_| bad())?;
+    if info.is_some_and(|info| info.value().first().is_some_and(|b| b & 0x01 != 0)) {
+        return Err(bad());
     }
     Ok(cert.value().to_vec())
 }

@@ -123,7 +123,7 @@ fn wrong_pins_then_block(mut token: Token<CardSim>, right: &str, wrong: &str) {
         }
     );
     // The right PIN resets the counter.
-    drop(token.verify_pin(&Pin::from(right)).unwrap());
+    token.verify_pin(&Pin::from(right)).unwrap();
     assert_eq!(token.transport().pin_tries_left(), 3);
     for left in [2, 1, 0] {
         assert_eq!(
@@ -153,7 +153,34 @@ fn wrong_pins_then_block(mut token: Token<CardSim>, right: &str, wrong: &str) {
     token
         .unblock_pin(&Pin::from(DEFAULT_PUK), &Pin::from(new_pin))
         .unwrap();
-    drop(token.verify_pin(&Pin::from(new_pin)).unwrap());
+    token.verify_pin(&Pin::from(new_pin)).unwrap();
+}
+
+/// Without extended length the same flows use GET RESPONSE and command chaining (PIV's
+/// 256-byte RSA block does not fit a short APDU).
+#[test]
+fn short_apdus_only() {
+    for (card, pin) in [
+        (CardSim::pkcs15(), DEFAULT_PIN),
+        (CardSim::piv(), DEFAULT_PIV_PIN),
+    ] {
+        let mut token = Token::open(card.with_extended_length(false)).unwrap();
+        sign_and_check(&mut token, pin);
+        let log = token.transport().log();
+        if token.profile() == ProfileKind::Piv {
+            assert!(log.iter().any(|(c, _)| c[1] == 0xC0), "GET RESPONSE used");
+            assert!(
+                log.iter().any(|(c, _)| c[0] == 0x10),
+                "command chaining used"
+            );
+        } else {
+            // Certificates come in 256-byte READ BINARY chunks at increasing offsets.
+            assert!(
+                log.iter().any(|(c, _)| c[1] == 0xB0 && c[2] == 0x01),
+                "chunked READ BINARY"
+            );
+        }
+    }
 }
 
 #[test]
@@ -205,7 +232,7 @@ fn change_pin() {
             tries_left: Some(2)
         }
     );
-    drop(token.verify_pin(&Pin::from("8765")).unwrap());
+    token.verify_pin(&Pin::from("8765")).unwrap();
 }
 
 #[test]
