@@ -4,13 +4,31 @@
 //! dominate on a real reader (milliseconds each). Run with `cargo bench --bench card`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use careid::card::{Hash, Pin, Token};
+use careid::card::{CardTransport, Hash, Pin, Token, TransportError};
+use careid_apdu::ScriptedTransport;
 use careid_cardsim::{CardSim, DEFAULT_PIN, DEFAULT_PIV_PIN};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
+/// Records every exchange with the card, to replay them without the simulator's own costs.
+struct Recorder {
+    card: CardSim,
+    exchanges: Vec<(Vec<u8>, Vec<u8>)>,
+}
+
+impl CardTransport for Recorder {
+    fn transmit_raw(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let answer = self.card.transmit_raw(command)?;
+        self.exchanges.push((command.to_vec(), answer.clone()));
+        Ok(answer)
+    }
+    fn supports_extended_length(&self) -> bool {
+        self.card.supports_extended_length()
+    }
+}
+
 /// One login; returns the number of APDU exchanges it took.
-fn login(card: CardSim, pin: &str) -> u64 {
+fn login<T: CardTransport>(card: T, pin: &str) -> u64 {
     let mut token = Token::open(card).unwrap();
     let key = token.keys()[0].id.clone();
     let cert = token.read_certificate(&key).unwrap();
@@ -42,11 +60,15 @@ fn bench(c: &mut Criterion) {
         };
         println!("card-login/{name}: {} APDU exchanges", login(make(), pin));
         group.bench_function(name, |b| {
-            b.iter_batched(
-                make,
-                |card| login(card, pin),
-                criterion::BatchSize::SmallInput,
-            )
+            b.iter_batched(make, |card| login(card, pin), criterion::BatchSize::SmallInput)
+        });
+        // The same exchanges replayed from a transcript: careid's own cost per login, without
+        // the simulator's RSA private-key operation.
+        let mut recorder = Recorder { card: make(), exchanges: Vec::new() };
+        login(&mut recorder, pin);
+        let script = ScriptedTransport::new(recorder.exchanges).with_extended_length(extended);
+        group.bench_function(format!("{name}/replayed"), |b| {
+            b.iter_batched(|| script.clone(), |t| login(t, pin), criterion::BatchSize::SmallInput)
         });
     }
     group.finish();

@@ -90,6 +90,7 @@ pub struct CardSim {
     env: Option<(u8, u8)>,
     pending: Vec<u8>,
     chain: Vec<u8>,
+    chain_header: Option<[u8; 4]>,
     faults: Vec<Fault>,
     commands: usize,
     removed: bool,
@@ -151,6 +152,7 @@ impl CardSim {
             env: None,
             pending: Vec::new(),
             chain: Vec::new(),
+            chain_header: None,
             faults: Vec::new(),
             commands: 0,
             removed: false,
@@ -214,6 +216,7 @@ impl CardSim {
         self.env = None;
         self.pending.clear();
         self.chain.clear();
+        self.chain_header = None;
     }
 
     /// The answer to reset.
@@ -261,15 +264,24 @@ impl CardSim {
         }
         // Command chaining (ISO/IEC 7816-4 §5.3.3): collect, acknowledge, run the last block.
         let mut cmd = cmd;
+        let header = [cmd.cla & !0x10, cmd.ins, cmd.p1, cmd.p2];
+        if self.chain_header.is_some_and(|h| h != header) {
+            // A chain must continue with the same command (ISO/IEC 7816-4 §5.3.3).
+            self.chain.clear();
+            self.chain_header = None;
+            return sw(StatusWord::LastCommandOfChainExpected);
+        }
         if cmd.cla & 0x10 != 0 {
             if self.chain.len() + cmd.data.len() > 65535 {
                 self.chain.clear();
+                self.chain_header = None;
                 return sw(StatusWord::WrongLength);
             }
             self.chain.extend_from_slice(&cmd.data);
+            self.chain_header = Some(header);
             return sw(StatusWord::Success);
         }
-        if !self.chain.is_empty() {
+        if self.chain_header.take().is_some() {
             let mut data = core::mem::take(&mut self.chain);
             data.extend_from_slice(&cmd.data);
             cmd.data = data;
