@@ -60,15 +60,26 @@ fn bench(c: &mut Criterion) {
         };
         println!("card-login/{name}: {} APDU exchanges", login(make(), pin));
         group.bench_function(name, |b| {
-            b.iter_batched(make, |card| login(card, pin), criterion::BatchSize::SmallInput)
+            b.iter_batched(
+                make,
+                |card| login(card, pin),
+                criterion::BatchSize::SmallInput,
+            )
         });
         // The same exchanges replayed from a transcript: careid's own cost per login, without
         // the simulator's RSA private-key operation.
-        let mut recorder = Recorder { card: make(), exchanges: Vec::new() };
+        let mut recorder = Recorder {
+            card: make(),
+            exchanges: Vec::new(),
+        };
         login(&mut recorder, pin);
         let script = ScriptedTransport::new(recorder.exchanges).with_extended_length(extended);
         group.bench_function(format!("{name}/replayed"), |b| {
-            b.iter_batched(|| script.clone(), |t| login(t, pin), criterion::BatchSize::SmallInput)
+            b.iter_batched(
+                || script.clone(),
+                |t| login(t, pin),
+                criterion::BatchSize::SmallInput,
+            )
         });
     }
     group.finish();

@@ -126,10 +126,8 @@ impl Pcscd {
                     return Ok(());
                 }
             }
-            if let Some(child) = self.child.as_mut() {
-                if let Ok(Some(_)) = child.try_wait() {
-                    return Err(PcscdError::NotReady);
-                }
+            if let Some(Ok(Some(_))) = self.child.as_mut().map(Child::try_wait) {
+                return Err(PcscdError::NotReady);
             }
             std::thread::sleep(Duration::from_millis(20));
         }

@@ -84,8 +84,7 @@ impl VpcdCard {
     /// empty. Returns the card.
     pub fn remove(mut self) -> CardSim {
         self.shutdown();
-        let card = core::mem::replace(&mut *self.card(), CardSim::pkcs15());
-        card
+        core::mem::replace(&mut *self.card(), CardSim::pkcs15())
     }
 
     fn shutdown(&mut self) {

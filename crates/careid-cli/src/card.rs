@@ -28,12 +28,22 @@ pub enum CardCommand {
     Login(PinArgs),
 }
 
-/// Which card to use.
+/// Which card to use: the built-in simulated card, or (with the `pcsc` feature) a card in a
+/// PC/SC reader.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("card").required(true).args(["sim", "reader"])))]
 pub struct CardArgs {
     /// Use the built-in simulated card with this personality.
     #[arg(long, value_enum)]
-    pub sim: SimKind,
+    pub sim: Option<SimKind>,
+    /// Use the card in this PC/SC reader (a name as `careid readers` lists it, or a part of
+    /// one). Needs the `pcsc` feature.
+    #[arg(long)]
+    pub reader: Option<String>,
+    /// Send extended-length APDUs to the reader's card (fewer round trips; the card and reader
+    /// must support them).
+    #[arg(long, requires = "reader")]
+    pub extended_length: bool,
 }
 
 /// Arguments of `careid card certs`.
@@ -69,14 +79,69 @@ pub enum SimKind {
 }
 
 pub(crate) fn run(cmd: &CardCommand, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let args = match cmd {
+        CardCommand::Info(a) | CardCommand::PinStatus(a) => a,
+        CardCommand::Certs(a) => &a.card,
+        CardCommand::VerifyPin(a) | CardCommand::Login(a) => &a.card,
+    };
+    match (args.sim, &args.reader) {
+        (Some(sim), _) => {
+            let mut card = match sim {
+                SimKind::Pkcs15 => CardSim::pkcs15(),
+                SimKind::Piv => CardSim::piv(),
+            };
+            run_on(cmd, &mut card, out)
+        }
+        (None, Some(reader)) => run_on_reader(cmd, reader, args.extended_length, out),
+        (None, None) => Err(CliError::Decode {
+            what: "the card choice",
+            expected: "--sim or --reader",
+        }),
+    }
+}
+
+#[cfg(feature = "pcsc")]
+fn run_on_reader(
+    cmd: &CardCommand,
+    reader: &str,
+    extended: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let name = crate::readers::find_reader(reader)?;
+    let mut card = careid_pcsc::PcscCard::connect(&name)?.with_extended_length(extended);
+    writeln!(out, "reader: {name}")?;
+    // One exclusive transaction for the whole command: no other application's APDUs in
+    // between (a login's PIN, security environment and signature belong together).
+    let mut exclusive = card.transaction()?;
+    run_on(cmd, &mut exclusive, out)
+}
+
+#[cfg(not(feature = "pcsc"))]
+fn run_on_reader(
+    _: &CardCommand,
+    _: &str,
+    _: bool,
+    _: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    Err(CliError::FeatureMissing {
+        feature: "pcsc",
+        what: "PC/SC readers",
+    })
+}
+
+fn run_on(
+    cmd: &CardCommand,
+    transport: &mut dyn CardTransport,
+    out: &mut dyn Write,
+) -> Result<ExitCode, CliError> {
+    let token = Token::open(transport)?;
     match cmd {
-        CardCommand::Info(args) => {
-            let token = open(args)?;
+        CardCommand::Info(_) => {
             info(&token, out)?;
             Ok(ExitCode::SUCCESS)
         }
         CardCommand::Certs(args) => {
-            let mut token = open(&args.card)?;
+            let mut token = token;
             let ids: Vec<_> = token
                 .certificates()
                 .map(|c| (c.id.clone(), c.label.clone()))
@@ -101,13 +166,13 @@ pub(crate) fn run(cmd: &CardCommand, out: &mut dyn Write) -> Result<ExitCode, Cl
             }
             Ok(ExitCode::SUCCESS)
         }
-        CardCommand::PinStatus(args) => {
-            let mut token = open(args)?;
+        CardCommand::PinStatus(_) => {
+            let mut token = token;
             writeln!(out, "PIN status: {:?}", token.pin_status()?)?;
             Ok(ExitCode::SUCCESS)
         }
         CardCommand::VerifyPin(args) => {
-            let mut token = open(&args.card)?;
+            let mut token = token;
             let pin = read_pin(args)?;
             match token.verify_pin(&pin) {
                 Ok(_) => {
@@ -121,7 +186,6 @@ pub(crate) fn run(cmd: &CardCommand, out: &mut dyn Write) -> Result<ExitCode, Cl
             }
         }
         CardCommand::Login(args) => {
-            let token = open(&args.card)?;
             let pin = read_pin(args)?;
             match login(token, &pin, out)? {
                 true => Ok(ExitCode::SUCCESS),
@@ -129,14 +193,6 @@ pub(crate) fn run(cmd: &CardCommand, out: &mut dyn Write) -> Result<ExitCode, Cl
             }
         }
     }
-}
-
-fn open(args: &CardArgs) -> Result<Token<CardSim>, CliError> {
-    let card = match args.sim {
-        SimKind::Pkcs15 => CardSim::pkcs15(),
-        SimKind::Piv => CardSim::piv(),
-    };
-    Ok(Token::open(card)?)
 }
 
 fn read_pin(args: &PinArgs) -> Result<Pin, CliError> {

@@ -20,9 +20,11 @@ pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(out)?;
     card_login(out)?;
     writeln!(out)?;
+    crate::rbac::demo_step(out)?;
+    writeln!(out)?;
     writeln!(
         out,
-        "Demo complete: every genuine signature was accepted and every forgery refused."
+        "Demo complete: genuine signatures and logins were accepted; forgeries, wrong PINs and\nrequests outside the selected role were refused."
     )?;
     Ok(())
 }

@@ -5,6 +5,9 @@
 mod card;
 mod crypto;
 mod demo;
+mod rbac;
+#[cfg(feature = "pcsc")]
+mod readers;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -32,6 +35,13 @@ pub enum Command {
     /// Smartcards: info, certificates, PIN status and verification, login.
     #[command(subcommand)]
     Card(card::CardCommand),
+    /// PC/SC readers: list them and their cards, or watch for cards going in and out
+    /// (`pcsc` feature).
+    #[cfg(feature = "pcsc")]
+    Readers(readers::ReadersArgs),
+    /// National RBAC: decode codes, explain authorisation decisions, import the NRD extract.
+    #[command(subcommand)]
+    Rbac(rbac::RbacCommand),
 }
 
 /// Why a command could not run (as opposed to a verification that ran and said no, which is
@@ -64,6 +74,23 @@ pub enum CliError {
     /// The card could not be read or refused an operation.
     #[error("card: {0}")]
     Card(#[from] careid::card::Error),
+    /// An RBAC input (claim, catalogue, code, policy) was refused.
+    #[error("rbac: {0}")]
+    Rbac(#[from] careid_rbac::Error),
+    /// The command needs a feature this build does not have.
+    #[error(
+        "{what} need the `{feature}` feature: cargo run -p careid-cli --features {feature} -- ..."
+    )]
+    FeatureMissing {
+        /// The feature.
+        feature: &'static str,
+        /// What needs it.
+        what: &'static str,
+    },
+    /// PC/SC failed (no service, no reader, card removed...).
+    #[cfg(feature = "pcsc")]
+    #[error("PC/SC: {0}")]
+    Pcsc(#[from] careid_pcsc::Error),
     /// The demo found something wrong: a step that should have passed failed, or the
     /// reverse. Always a bug.
     #[error("demo step failed: {step}")]
@@ -80,5 +107,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         Command::Demo => demo::run(out).map(|()| ExitCode::SUCCESS),
         Command::Crypto(cmd) => crypto::run(cmd, out),
         Command::Card(cmd) => card::run(cmd, out),
+        #[cfg(feature = "pcsc")]
+        Command::Readers(args) => readers::run(args, out),
+        Command::Rbac(cmd) => rbac::run(cmd, out),
     }
 }

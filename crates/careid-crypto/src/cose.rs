@@ -59,6 +59,18 @@ impl PublicKey {
                 .and_then(|i| i64::try_from(i).ok())
                 .ok_or(Error::CoseKeyBadParameter { label: CRV })
         };
+        // RFC 9052 §14: labels are unique. coset checks this when decoding bytes; a `CoseKey`
+        // assembled in code is checked here.
+        for (i, (label, _)) in key.params.iter().enumerate() {
+            if key
+                .params
+                .iter()
+                .skip(i + 1)
+                .any(|(other, _)| other == label)
+            {
+                return Err(Error::CoseKeyMalformed);
+            }
+        }
         if !key.key_ops.is_empty()
             && !key
                 .key_ops
@@ -233,11 +245,14 @@ mod tests {
     #[test]
     fn duplicate_labels_built_in_code_are_refused() {
         let x = vec![7; 32];
-        let key = CoseKeyBuilder::new_okp_key()
+        let mut key = CoseKeyBuilder::new_okp_key()
             .param(CRV, coset::cbor::Value::from(6))
             .param(X, coset::cbor::Value::Bytes(x.clone()))
-            .param(X, coset::cbor::Value::Bytes(x))
             .build();
+        assert!(PublicKey::from_cose_key(&key).is_ok());
+        // The builder replaces a repeated label; a `CoseKey` assembled by hand can repeat it.
+        key.params
+            .push((Label::Int(X), coset::cbor::Value::Bytes(x)));
         assert_eq!(PublicKey::from_cose_key(&key), Err(Error::CoseKeyMalformed));
     }
 

@@ -253,19 +253,15 @@ fn a_reset_by_another_application_ends_the_session() {
         .sign_digest(&[0x45], Hash::Sha256, &[1; 32])
         .unwrap();
     // Another application disconnects with SCARD_RESET_CARD (what dropping a pcsc::Card does).
-    let ctx = careid_pcsc::pcsc::Context::establish(careid_pcsc::pcsc::Scope::User).unwrap();
+    let ctx = pcsc::Context::establish(pcsc::Scope::User).unwrap();
     let other = ctx
         .connect(
             &std::ffi::CString::new(VPCD_READER).unwrap(),
-            careid_pcsc::pcsc::ShareMode::Shared,
-            careid_pcsc::pcsc::Protocols::ANY,
+            pcsc::ShareMode::Shared,
+            pcsc::Protocols::ANY,
         )
         .unwrap();
-    assert!(
-        other
-            .disconnect(careid_pcsc::pcsc::Disposition::ResetCard)
-            .is_ok()
-    );
+    assert!(other.disconnect(pcsc::Disposition::ResetCard).is_ok());
     assert_eq!(
         session
             .sign_digest(&[0x45], Hash::Sha256, &[1; 32])
