@@ -196,10 +196,15 @@ impl<T: CardTransport> CardChannel<T> {
     }
 
     fn exchange(&mut self, command: &Command, extended: bool) -> Result<Response, Error> {
-        let raw = command.encode(extended)?;
+        let mut raw = command.encode(extended)?;
         trace::command(&raw);
         self.exchanges += 1;
-        let answer = self.transport.transmit_raw(&raw)?;
+        let answer = self.transport.transmit_raw(&raw);
+        if command.carries_secret() {
+            // The encoded APDU holds the PIN too.
+            zeroize::Zeroize::zeroize(&mut raw);
+        }
+        let answer = answer?;
         trace::response(&answer);
         Response::decode(&answer)
     }

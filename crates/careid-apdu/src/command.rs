@@ -175,6 +175,15 @@ impl Command {
     }
 }
 
+impl Drop for Command {
+    /// The data of VERIFY, CHANGE REFERENCE DATA and RESET RETRY COUNTER is a PIN: wipe it.
+    fn drop(&mut self) {
+        if self.carries_secret() {
+            zeroize::Zeroize::zeroize(&mut self.data);
+        }
+    }
+}
+
 pub(crate) const fn is_secret_ins(ins: u8) -> bool {
     matches!(ins, 0x20 | 0x24 | 0x2C)
 }

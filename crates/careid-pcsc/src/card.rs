@@ -140,6 +140,52 @@ fn transmit(card: &pcsc::Card, link: &Link, command: &[u8]) -> Result<Vec<u8>, p
     Ok(answer)
 }
 
+/// A card handle: a plain shared connection or one inside a transaction.
+trait Handle {
+    fn card(&self) -> &pcsc::Card;
+    fn reconnect_leaving_card(&mut self) -> Result<(), pcsc::Error>;
+}
+
+impl Handle for pcsc::Card {
+    fn card(&self) -> &pcsc::Card {
+        self
+    }
+    fn reconnect_leaving_card(&mut self) -> Result<(), pcsc::Error> {
+        self.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
+    }
+}
+
+impl Handle for pcsc::Transaction<'_> {
+    fn card(&self) -> &pcsc::Card {
+        self
+    }
+    fn reconnect_leaving_card(&mut self) -> Result<(), pcsc::Error> {
+        self.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
+    }
+}
+
+/// One exchange. After a reset by another application (`SCARD_W_RESET_CARD`) the handle is
+/// reconnected leaving the card as it is, `reset` is set, and the reset is reported: the
+/// card's PIN state is gone and the caller must know.
+fn exchange<H: Handle>(
+    handle: &mut H,
+    link: &Link,
+    command: &[u8],
+    reset: &mut bool,
+) -> Result<Vec<u8>, TransportError> {
+    match transmit(handle.card(), link, command) {
+        Ok(answer) => Ok(answer),
+        Err(pcsc::Error::ResetCard) => {
+            handle
+                .reconnect_leaving_card()
+                .map_err(|e| TransportError::from(Error::from(e)))?;
+            *reset = true;
+            Err(TransportError::CardReset)
+        }
+        Err(e) => Err(Error::from(e).into()),
+    }
+}
+
 /// What a card handle needs to find out whether its card is still there.
 #[derive(Clone)]
 struct Link {
@@ -185,16 +231,7 @@ impl Link {
 impl CardTransport for PcscCard {
     fn transmit_raw(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         let card = self.card.as_mut().ok_or(TransportError::CardRemoved)?;
-        match transmit(card, &self.link, command) {
-            Ok(answer) => Ok(answer),
-            Err(pcsc::Error::ResetCard) => {
-                card.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
-                    .map_err(|e| TransportError::from(Error::from(e)))?;
-                self.reset = true;
-                Err(TransportError::CardReset)
-            }
-            Err(e) => Err(Error::from(e).into()),
-        }
+        exchange(card, &self.link, command, &mut self.reset)
     }
 
     fn supports_extended_length(&self) -> bool {
@@ -232,17 +269,7 @@ impl ExclusiveCard<'_> {
 
 impl CardTransport for ExclusiveCard<'_> {
     fn transmit_raw(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        match transmit(&self.tx, &self.link, command) {
-            Ok(answer) => Ok(answer),
-            Err(pcsc::Error::ResetCard) => {
-                self.tx
-                    .reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard)
-                    .map_err(|e| TransportError::from(Error::from(e)))?;
-                self.reset = true;
-                Err(TransportError::CardReset)
-            }
-            Err(e) => Err(Error::from(e).into()),
-        }
+        exchange(&mut self.tx, &self.link, command, &mut self.reset)
     }
 
     fn supports_extended_length(&self) -> bool {

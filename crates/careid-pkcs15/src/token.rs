@@ -454,10 +454,7 @@ impl<T: CardTransport> Token<T> {
         self.check_reset();
         let p = self.user_pin.clone();
         card::check_pin(pin, p.min, p.max, p.digits_only)?;
-        let data = match p.pad {
-            Some(pad) => pin.padded(pad, p.stored),
-            None => pin.padded(0, 0),
-        };
+        let data = formatted(pin, &p);
         self.pin_verified = false;
         self.card.verify(p.reference, &data)?;
         self.pin_verified = true;
@@ -466,36 +463,43 @@ impl<T: CardTransport> Token<T> {
 
     /// Changes the user PIN (CHANGE REFERENCE DATA, ISO/IEC 7816-4 §11.5.7).
     pub fn change_pin(&mut self, old: &Pin, new: &Pin) -> Result<(), Error> {
-        self.check_reset();
-        let p = self.user_pin.clone();
-        card::check_pin(old, p.min, p.max, p.digits_only)?;
-        card::check_pin(new, p.min, p.max, p.digits_only)?;
-        let mut data = pad_for(old, &p);
-        data.extend_from_slice(&pad_for(new, &p));
-        let result =
-            self.card
-                .change_reference_data(Operation::ChangePin, 0x24, p.reference, &data);
-        zeroize::Zeroize::zeroize(&mut data);
-        result
+        let rules = self.user_pin.clone();
+        self.replace_pin(Operation::ChangePin, 0x24, old, &rules, new)
     }
 
     /// Unblocks the user PIN with the PUK and sets a new PIN (RESET RETRY COUNTER,
     /// ISO/IEC 7816-4 §11.5.10).
     pub fn unblock_pin(&mut self, puk: &Pin, new: &Pin) -> Result<(), Error> {
-        self.check_reset();
-        let p = self.user_pin.clone();
-        let k = self.puk.clone().ok_or(Error::NotFound {
+        let puk_rules = self.puk.clone().ok_or(Error::NotFound {
             kind: ObjectKind::Pin,
         })?;
-        card::check_pin(puk, k.min, k.max, k.digits_only)?;
-        card::check_pin(new, p.min, p.max, p.digits_only)?;
-        let mut data = pad_for(puk, &k);
-        data.extend_from_slice(&pad_for(new, &p));
-        let result =
-            self.card
-                .change_reference_data(Operation::UnblockPin, 0x2C, p.reference, &data);
-        zeroize::Zeroize::zeroize(&mut data);
-        result
+        self.replace_pin(Operation::UnblockPin, 0x2C, puk, &puk_rules, new)
+    }
+
+    /// CHANGE REFERENCE DATA or RESET RETRY COUNTER for the user PIN: the data is the old PIN
+    /// (or the PUK) then the new PIN, each formatted by its own rules, in a zeroizing buffer.
+    fn replace_pin(
+        &mut self,
+        operation: Operation,
+        ins: u8,
+        first: &Pin,
+        first_rules: &PinRef,
+        new: &Pin,
+    ) -> Result<(), Error> {
+        self.check_reset();
+        let user = self.user_pin.clone();
+        card::check_pin(
+            first,
+            first_rules.min,
+            first_rules.max,
+            first_rules.digits_only,
+        )?;
+        card::check_pin(new, user.min, user.max, user.digits_only)?;
+        let mut data = zeroize::Zeroizing::new(Vec::with_capacity(2 * user.stored.max(8)));
+        data.extend_from_slice(&formatted(first, first_rules));
+        data.extend_from_slice(&formatted(new, &user));
+        self.card
+            .change_reference_data(operation, ins, user.reference, &data)
     }
 
     /// Gives the transport back.
@@ -539,10 +543,11 @@ impl<T: CardTransport> Token<T> {
     }
 }
 
-fn pad_for(pin: &Pin, p: &PinRef) -> Vec<u8> {
-    match p.pad {
-        Some(pad) => pin.padded(pad, p.stored).to_vec(),
-        None => pin.as_bytes().to_vec(),
+/// A PIN as its rules want it on the wire (padded or not), in a zeroizing buffer.
+fn formatted(pin: &Pin, rules: &PinRef) -> zeroize::Zeroizing<Vec<u8>> {
+    match rules.pad {
+        Some(pad) => pin.padded(pad, rules.stored),
+        None => pin.padded(0, 0),
     }
 }
 
