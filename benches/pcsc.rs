@@ -4,7 +4,12 @@
 //! nothing when the stack is not available.
 //!
 //! `cargo bench --bench pcsc --features pcsc`
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use careid::card::{CardTransport, Hash, PcscCard, Pin, Token};
 use careid_cardsim::pcscd::{Pcscd, VPCD_READER};
@@ -18,7 +23,11 @@ fn login<T: CardTransport>(card: T) -> u64 {
     let key = token.keys()[0].id.clone();
     black_box(token.read_certificate(&key).unwrap());
     let mut session = token.verify_pin(&Pin::from(DEFAULT_PIN)).unwrap();
-    black_box(session.sign_digest(&key, Hash::Sha256, &[0x5A; 32]).unwrap());
+    black_box(
+        session
+            .sign_digest(&key, Hash::Sha256, &[0x5A; 32])
+            .unwrap(),
+    );
     session.token().apdu_count()
 }
 
@@ -42,16 +51,26 @@ fn bench(c: &mut Criterion) {
         }
     };
     for extended in [false, true] {
-        let mut card = PcscCard::connect(VPCD_READER).unwrap().with_extended_length(extended);
+        let mut card = PcscCard::connect(VPCD_READER)
+            .unwrap()
+            .with_extended_length(extended);
         let apdus = login(card.transaction().unwrap());
         println!("login through pcscd (extended length {extended}): {apdus} APDU exchanges");
     }
     let mut group = c.benchmark_group("card-login-pcsc");
     group.sample_size(30);
-    group.bench_function("in-process", |b| b.iter_batched(CardSim::pkcs15, login, criterion::BatchSize::SmallInput));
-    group.bench_function("pcscd+vpcd", |b| b.iter(|| login(pcsc.transaction().unwrap())));
-    let mut extended = PcscCard::connect(VPCD_READER).unwrap().with_extended_length(true);
-    group.bench_function("pcscd+vpcd/extended", |b| b.iter(|| login(extended.transaction().unwrap())));
+    group.bench_function("in-process", |b| {
+        b.iter_batched(CardSim::pkcs15, login, criterion::BatchSize::SmallInput)
+    });
+    group.bench_function("pcscd+vpcd", |b| {
+        b.iter(|| login(pcsc.transaction().unwrap()))
+    });
+    let mut extended = PcscCard::connect(VPCD_READER)
+        .unwrap()
+        .with_extended_length(true);
+    group.bench_function("pcscd+vpcd/extended", |b| {
+        b.iter(|| login(extended.transaction().unwrap()))
+    });
     group.finish();
 }
 

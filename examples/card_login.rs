@@ -23,15 +23,19 @@ fn main() -> ExitCode {
 }
 
 fn login() -> Result<(), String> {
-    let context = careid::card::pcsc::pcsc::Context::establish(careid::card::pcsc::pcsc::Scope::User)
-        .map_err(|e| format!("{} (is pcscd running?)", careid::card::pcsc::Error::from(e)))?;
+    let context =
+        careid::card::pcsc::pcsc::Context::establish(careid::card::pcsc::pcsc::Scope::User)
+            .map_err(|e| format!("{} (is pcscd running?)", careid::card::pcsc::Error::from(e)))?;
     let readers = careid::card::list_readers(&context).map_err(|e| e.to_string())?;
     if readers.is_empty() {
         return Err("no smartcard reader is connected".into());
     }
     let wanted = std::env::args().nth(1);
     let mut card = None;
-    for reader in readers.iter().filter(|r| wanted.as_deref().is_none_or(|w| r.contains(w))) {
+    for reader in readers
+        .iter()
+        .filter(|r| wanted.as_deref().is_none_or(|w| r.contains(w)))
+    {
         match PcscCard::connect_with(&context, reader) {
             Ok(c) => {
                 println!("using the card in {reader}");
@@ -45,24 +49,39 @@ fn login() -> Result<(), String> {
     let mut card = card.ok_or("no reader has a card in it: insert your smartcard")?;
     let exclusive = card.transaction().map_err(|e| e.to_string())?;
     let mut token = Token::open(exclusive).map_err(|e| e.to_string())?;
-    let key = token.keys().iter().find(|k| k.can_sign).cloned().ok_or("the card has no signing key")?;
+    let key = token
+        .keys()
+        .iter()
+        .find(|k| k.can_sign)
+        .cloned()
+        .ok_or("the card has no signing key")?;
     let cert = token.read_certificate(&key.id).map_err(|e| e.to_string())?;
     let public = certificate_key(&cert)?;
     let pin = rpassword::prompt_password("Card PIN: ").map_err(|e| e.to_string())?;
-    let mut session = token.verify_pin(&Pin::from(pin.as_str())).map_err(|e| e.to_string())?;
+    let mut session = token
+        .verify_pin(&Pin::from(pin.as_str()))
+        .map_err(|e| e.to_string())?;
     let challenge = format!("card_login example {:?}", std::time::SystemTime::now());
     let digest: [u8; 32] = ring::digest::digest(&ring::digest::SHA256, challenge.as_bytes())
         .as_ref()
         .try_into()
         .map_err(|_| "SHA-256 is 32 bytes")?;
-    let signature = session.sign_digest(&key.id, Hash::Sha256, &digest).map_err(|e| e.to_string())?;
+    let signature = session
+        .sign_digest(&key.id, Hash::Sha256, &digest)
+        .map_err(|e| e.to_string())?;
     let (alg, format) = match key.algorithm {
         KeyAlgorithm::Rsa { .. } => (SignatureAlgorithm::Rs256, SignatureFormat::Fixed),
         KeyAlgorithm::EcP384 => (SignatureAlgorithm::Es384, SignatureFormat::Der),
         _ => (SignatureAlgorithm::Es256, SignatureFormat::Der),
     };
     public
-        .verify(AlgorithmSet::EMPTY.with(alg), alg, format, challenge.as_bytes(), &signature)
+        .verify(
+            AlgorithmSet::EMPTY.with(alg),
+            alg,
+            format,
+            challenge.as_bytes(),
+            &signature,
+        )
         .map_err(|e| format!("the card's signature does not check: {e}"))?;
     println!("logged in: the card proved possession of the key in its certificate");
     Ok(())
@@ -75,7 +94,11 @@ fn certificate_key(cert: &[u8]) -> Result<PublicKey, String> {
     use careid_apdu::tlv;
     let bad = || "the certificate on the card is not valid DER".to_string();
     let outer = tlv::parse_one(cert).map_err(|_| bad())?;
-    let tbs = outer.children().next().ok_or_else(bad)?.map_err(|_| bad())?;
+    let tbs = outer
+        .children()
+        .next()
+        .ok_or_else(bad)?
+        .map_err(|_| bad())?;
     let mut fields = tbs.children();
     let mut first = fields.next().ok_or_else(bad)?.map_err(|_| bad())?;
     if first.tag() == 0xA0 {
