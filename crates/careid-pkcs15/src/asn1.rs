@@ -129,7 +129,8 @@ pub struct CertificateObject {
     pub path: Path,
 }
 
-/// Reads bit `n` (MSB-first, as ASN.1 numbers named bits) of a flags word from [`bits`].
+/// Reads bit `n` (MSB-first, as ASN.1 numbers named bits) of a flags word decoded from a BIT
+/// STRING.
 pub const fn bit(flags: u32, n: u32) -> bool {
     n < 32 && flags & (1 << n) != 0
 }
