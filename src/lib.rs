@@ -2,8 +2,9 @@
 //! and decides what they may do.
 //!
 //! This facade re-exports the paved path of the careid crates: signature verification
-//! ([`crypto`]), smartcards ([`card`]) and National RBAC decisions ([`rbac`]); the X.509 and
-//! CIS2 token layers join it as they land. Each lower crate is also usable alone.
+//! ([`crypto`]), smartcards ([`card`]), X.509 chains and the NHS card profile ([`x509`]),
+//! National RBAC decisions ([`rbac`]) and CIS2 tokens ([`token`]). Each lower crate is also
+//! usable alone.
 //!
 //! ```
 //! use careid::crypto::{AlgorithmSet, SignatureAlgorithm};
@@ -54,10 +55,136 @@ pub mod rbac {
     };
 }
 
+/// X.509 certification path validation (RFC 5280), CRLs, and the NHS smartcard profile: see
+/// [`careid_x509`].
+///
+/// ```
+/// use careid::x509::{CardKeyPurpose, CrlSet, NhsCardValidator, Time, TrustAnchor, Validator};
+///
+/// let pki = careid_testkit::TestPki::get();
+/// let fx = careid_testkit::X509Fixtures::get();
+/// let cards = NhsCardValidator::new(
+///     Validator::builder([TrustAnchor::from_der(&pki.root)?]),
+///     CardKeyPurpose::Authentication,
+///     64,
+/// )?;
+/// let crls = CrlSet::from_der(&[&fx.root_crl, &fx.ca_crl])?;
+/// let at = Time::parse_rfc3339("2027-06-01T09:00:00Z")?;
+/// let id = cards.validate(&pki.user_rsa, &[&pki.issuing_ca], &crls, at)?;
+/// assert_eq!(id.uuid().as_str(), "555123456789");
+/// # Ok::<(), careid::x509::Error>(())
+/// ```
+pub mod x509 {
+    pub use careid_x509::{
+        CardKeyPurpose, Certificate, Crl, CrlSet, Error, KeyUsage, Name, NhsCardValidator,
+        NhsIdentity, PolicySettings, PublishedAnchor, Purpose, RevocationMode, RevocationPolicy,
+        RevocationStatus, Time, TrustAnchor, UserUuid, ValidationCache, Validator,
+        ValidatorBuilder, VerifiedPath,
+    };
+}
+
+/// CIS2 OpenID Connect tokens: ID tokens, UserInfo, access tokens and back-channel logout
+/// tokens checked as a CIS2 relying party must (CIS2.md §7), keys from JWK sets with rotation,
+/// discovery, and the authorization request with state, nonce and PKCE. See
+/// [`careid_assert`]; the blocking HTTPS fetcher (`HttpFetcher`) comes with the `http`
+/// feature.
+///
+/// ```
+/// use careid::token::{IdTokenExpectations, JwkSet, RelyingParty, UnixTime};
+/// use careid_testkit::{Cis2Issuer, CIS2_CLIENT_ID, CIS2_FIXTURE_NOW, CIS2_INT_ISSUER, CIS2_NONCE};
+///
+/// // A CIS2-shaped ID token from the test issuer (CIS2.md §5.1), and its JWK set.
+/// let issuer = Cis2Issuer::int();
+/// let token = issuer.mint(&careid_testkit::cis2_id_token_claims(CIS2_FIXTURE_NOW));
+/// let keys = JwkSet::from_json(issuer.jwks().to_string().as_bytes())?;
+///
+/// let rp = RelyingParty::builder(CIS2_INT_ISSUER, CIS2_CLIENT_ID).build()?;
+/// let now = UnixTime::from_secs(CIS2_FIXTURE_NOW);
+/// let login = rp.verify_id_token(&token, &keys, &IdTokenExpectations::new(CIS2_NONCE), now)?;
+/// assert_eq!(login.subject(), "787807429511");
+/// assert_eq!(login.authentication_assurance(), Some(3));
+/// # Ok::<(), careid::token::Error>(())
+/// ```
+pub mod token {
+    #[cfg(feature = "http")]
+    pub use careid_assert::HttpFetcher;
+    pub use careid_assert::{
+        AccessTokenExpectations, AssuranceLevel, AuthorizationRequest, CachePolicy, Claims, Error,
+        Fetch, FetchError, Fetched, IdTokenExpectations, Input, JwkSet, JwsSigner, KeyResolver,
+        KeyStore, LoginSecrets, MemoryReplayCache, PendingLogin, Provider, ProviderMetadata,
+        RelyingParty, RelyingPartyBuilder, ReplayCache, UnixTime, UrlPolicy, VerificationKey,
+        VerifiedAccessToken, VerifiedIdToken, VerifiedLogoutToken, VerifiedUserInfo,
+        client_assertion, discovery_url,
+    };
+}
+
 /// Signature verification and key import: see [`careid_crypto`].
 pub mod crypto {
     pub use careid_crypto::{
         AlgorithmSet, Error, Jwk, KeyKind, KeyPolicy, PublicKey, SignatureAlgorithm,
         SignatureFormat,
+    };
+}
+
+/// FIDO2 security keys and passkeys: the WebAuthn relying-party checks for registration and
+/// login (see [`careid_assert`]'s WebAuthn section), and the CTAP2 client that talks to a key
+/// over CTAPHID (see [`careid_ctap`]); real keys with the `hid` feature.
+///
+/// ```
+/// use careid::fido::rand_core::SeedableRng as _;
+/// use careid::fido::{
+///     AssertionResponse, Authenticator, ClientDataType, CollectedClientData,
+///     CredentialDescriptor, GetAssertionRequest, IgnoreKeepalives, MakeCredentialRequest,
+///     RegistrationResponse, RpEntity, UserEntity, UserVerification, WebAuthnPolicy,
+/// };
+///
+/// let rp = WebAuthnPolicy::builder("careid.example")
+///     .origin("https://careid.example")
+///     .user_verification(UserVerification::NotRequired)
+///     .build()?;
+/// // The simulated key (careid-keysim) behind careid's CTAPHID framing.
+/// let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+/// let mut key = Authenticator::open(careid_keysim::KeySim::new(3), &mut rng)?;
+///
+/// let create = CollectedClientData::new(ClientDataType::Create, b"c1", "https://careid.example", false);
+/// let made = key.make_credential(
+///     &MakeCredentialRequest::new(*create.hash(), RpEntity::new("careid.example", None),
+///         UserEntity::new(b"u1".to_vec(), None, None)),
+///     &mut IgnoreKeepalives,
+/// )?;
+/// let at = careid::x509::Time::parse_rfc3339("2026-06-01T09:00:00Z")?;
+/// let record = rp
+///     .verify_registration(b"c1", b"u1", &RegistrationResponse::new(create.json(), &made.to_webauthn_bytes()), at)?
+///     .into_credential();
+///
+/// let get = CollectedClientData::new(ClientDataType::Get, b"c2", "https://careid.example", false);
+/// let signed = key.get_assertion(
+///     &GetAssertionRequest::new("careid.example", *get.hash(),
+///         vec![CredentialDescriptor::new(record.id().to_vec())]),
+///     &mut IgnoreKeepalives,
+/// )?;
+/// let login = rp.verify_assertion(b"c2", &[record.id()], &record, &AssertionResponse::new(
+///     record.id(), get.json(), signed.auth_data.as_bytes(), &signed.signature))?;
+/// assert!(login.user_present());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub mod fido {
+    pub use careid_assert::{
+        AssertionResponse, AttestationClass, AttestationRoots, AttestationTrust, AttestationType,
+        AuthenticatorAssurance, CertificateRequirement, ClientData, ClientDataProblem,
+        CounterCheck, CounterPolicy, CredentialRecord, RegistrationResponse, UserVerification,
+        VerifiedAssertion, VerifiedAttestation, VerifiedRegistration, WebAuthnError,
+        WebAuthnPolicy, WebAuthnPolicyBuilder,
+    };
+    /// Real security keys (`hid` feature): see [`careid_ctap::hid`].
+    #[cfg(feature = "hid")]
+    pub use careid_ctap::hid;
+    pub use careid_ctap::{
+        Aaguid, AttestationFormat, AttestationObject, Authenticator, AuthenticatorData,
+        AuthenticatorInfo, ClientDataType, CollectedClientData, CredentialDescriptor, Device,
+        DeviceOptions, Error as CtapError, Flags, GetAssertionRequest, GetAssertionResponse,
+        HidTransport, IgnoreKeepalives, Keepalive, KeepaliveHook, KeepaliveStatus,
+        MakeCredentialRequest, Permissions, Pin, PinUvAuthProtocol, RelyingParty as RpEntity,
+        StatusCode, TransportError, UserEntity, rand_core,
     };
 }

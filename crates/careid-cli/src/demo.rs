@@ -20,6 +20,10 @@ pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(out)?;
     card_login(out)?;
     writeln!(out)?;
+    crate::x509::demo_step(out)?;
+    writeln!(out)?;
+    crate::key::demo_step(out)?;
+    writeln!(out)?;
     crate::rbac::demo_step(out)?;
     writeln!(out)?;
     writeln!(

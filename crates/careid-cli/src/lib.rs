@@ -5,9 +5,12 @@
 mod card;
 mod crypto;
 mod demo;
+mod key;
 mod rbac;
 #[cfg(feature = "pcsc")]
 mod readers;
+mod token;
+mod x509;
 
 use clap::{Parser, Subcommand};
 use std::io::Write;
@@ -42,6 +45,19 @@ pub enum Command {
     /// National RBAC: decode codes, explain authorisation decisions, import the NRD extract.
     #[command(subcommand)]
     Rbac(rbac::RbacCommand),
+    /// X.509 certificate chains: RFC 5280 path validation with CRLs, and the NHS smartcard
+    /// profile.
+    #[command(subcommand)]
+    X509(x509::X509Command),
+    /// CIS2 tokens: verify ID, access and logout tokens against a JWK set or the issuer's
+    /// discovery document, or find an issuer's exact `issuer` string.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// FIDO2 security keys: list, info, register and log in, each ceremony verified as a
+    /// relying party would (`--sim` for the built-in simulated key; real keys need the `hid`
+    /// feature).
+    #[command(subcommand)]
+    Key(key::KeyCommand),
 }
 
 /// Why a command could not run (as opposed to a verification that ran and said no, which is
@@ -77,6 +93,17 @@ pub enum CliError {
     /// An RBAC input (claim, catalogue, code, policy) was refused.
     #[error("rbac: {0}")]
     Rbac(#[from] careid_rbac::Error),
+    /// An X.509 input (trust anchor, CRL, option) was refused before validation could run.
+    #[error("x509: {0}")]
+    X509(#[from] careid::x509::Error),
+    /// A CIS2 token input (JWK set, issuer, option) was refused before verification could
+    /// run, or the issuer could not be reached.
+    #[error("token: {0}")]
+    Token(#[from] careid::token::Error),
+    /// A security key could not be reached or answered nonsense (the transport, the CTAPHID
+    /// framing, a malformed CTAP2 response).
+    #[error("security key: {0}")]
+    Fido(#[from] careid::fido::CtapError),
     /// The command needs a feature this build does not have.
     #[error(
         "{what} need the `{feature}` feature: cargo run -p careid-cli --features {feature} -- ..."
@@ -110,5 +137,8 @@ pub fn run(cli: &Cli, out: &mut dyn Write) -> Result<ExitCode, CliError> {
         #[cfg(feature = "pcsc")]
         Command::Readers(args) => readers::run(args, out),
         Command::Rbac(cmd) => rbac::run(cmd, out),
+        Command::X509(cmd) => x509::run(cmd, out),
+        Command::Token(cmd) => token::run(cmd, out),
+        Command::Key(cmd) => key::run(cmd, out),
     }
 }

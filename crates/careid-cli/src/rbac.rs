@@ -113,7 +113,6 @@ const EXTRACT_JOB_ROLES: &[u8] =
 const EXTRACT_VERSION: &str =
     "public NRD extract, undated, not an NRD release (TonyThorne/ts-boilerplate@2cb64b5)";
 /// The CIS2 UserInfo example of the design notes (CIS2.md §5.2): the demo user.
-#[allow(dead_code, reason = "used by demo_step, which demo.rs is to call")]
 const DEMO_USERINFO: &[u8] = include_bytes!("../../careid-rbac/tests/data/cis2-userinfo-5.2.json");
 
 fn bundled_catalogue() -> Result<Catalogue, CliError> {
@@ -659,10 +658,6 @@ fn read(path: &Path) -> Result<Vec<u8>, CliError> {
 /// The RBAC step of `careid demo`: decisions for the demo user (the CIS2 test user of the
 /// design notes, CIS2.md §5.2) against the built-in public NRD extract, in plain words.
 /// Returns [`CliError::DemoFailed`] if any decision is not the expected one.
-#[allow(
-    dead_code,
-    reason = "demo.rs is to call this; remove the allow when it does"
-)]
 pub(crate) fn demo_step(out: &mut dyn Write) -> Result<(), CliError> {
     let failed = |step: &str| CliError::DemoFailed {
         step: format!("RBAC: {step}"),

@@ -55,8 +55,8 @@ impl TestPki {
     /// Generates the PKI from its fixed seeds. Deterministic: two calls give byte-identical
     /// certificates.
     pub fn generate() -> Self {
-        let root_key = TestSigner::generate(TestKey::Rsa2048, 0x7e57_0001);
-        let ca_key = TestSigner::generate(TestKey::Rsa2048, 0x7e57_0002);
+        let root_key = TestSigner::generate(TestKey::Rsa2048, ROOT_SEED);
+        let ca_key = TestSigner::generate(TestKey::Rsa2048, CA_SEED);
         let user_rsa_key = TestSigner::generate(TestKey::Rsa2048, 0x7e57_0003);
         let user_p256_key = TestSigner::generate(TestKey::P256, 0x7e57_0004);
 
@@ -76,66 +76,18 @@ impl TestPki {
         )
         .expect("rcgen imports the P-256 test key");
 
-        let mut root = CertificateParams::default();
-        root.distinguished_name = dn(&[
-            (DnType::CountryName, "GB"),
-            (DnType::OrganizationName, "NHS"),
-            (DnType::OrganizationalUnitName, "CA"),
-            (DnType::CommonName, "careid TEST Root Authority G2"),
-        ]);
-        root.serial_number = Some(SerialNumber::from_slice(&[
-            0x02, 0x96, 0x29, 0x01, 0x7e, 0x57,
-        ]));
-        root.not_before = date_time_ymd(2024, 1, 1);
-        root.not_after = date_time_ymd(2044, 1, 1);
-        root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        root.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let root = root_params();
         let root_cert = root.self_signed(&root_kp).expect("root certificate");
         let root_issuer = Issuer::new(root, &root_kp);
 
-        let mut ca = CertificateParams::default();
-        ca.distinguished_name = dn(&[
-            (DnType::CountryName, "GB"),
-            (DnType::OrganizationName, "nhs"),
-            (DnType::OrganizationalUnitName, "CA"),
-            (DnType::CommonName, "careid TEST Authentication G2"),
-        ]);
-        ca.serial_number = Some(SerialNumber::from_slice(&[
-            0x5f, 0xc4, 0x71, 0x31, 0x7e, 0x57,
-        ]));
-        ca.not_before = date_time_ymd(2024, 1, 1);
-        ca.not_after = date_time_ymd(2040, 1, 1);
-        ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-        ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        ca.use_authority_key_identifier_extension = true;
+        let ca = ca_params();
         let ca_cert = ca
             .signed_by(&ca_kp, &root_issuer)
             .expect("issuing CA certificate");
         let ca_issuer = Issuer::new(ca, &ca_kp);
 
         let user = |serial: u8, key: &KeyPair| {
-            let mut params = CertificateParams::default();
-            params.distinguished_name = dn(&[
-                (DnType::CountryName, "GB"),
-                (DnType::OrganizationName, "nhs"),
-                (DnType::OrganizationalUnitName, "Personal"),
-                (DnType::CommonName, DEMO_USER_NAME),
-            ]);
-            params.distinguished_name.push(
-                DnType::CustomDnType(vec![2, 5, 4, 5]),
-                DnValue::PrintableString(DEMO_USER_UUID.try_into().expect("digits are printable")),
-            );
-            params.serial_number = Some(SerialNumber::from_slice(&[0x10, 0x00, serial]));
-            params.not_before = date_time_ymd(2026, 1, 1);
-            params.not_after = date_time_ymd(2036, 1, 1);
-            params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            params.extended_key_usages = vec![
-                ExtendedKeyUsagePurpose::ClientAuth,
-                ExtendedKeyUsagePurpose::Other(MS_SMARTCARD_LOGON.to_vec()),
-            ];
-            params.use_authority_key_identifier_extension = true;
-            params.custom_extensions = Vec::<CustomExtension>::new();
-            params
+            user_params(serial, DEMO_USER_UUID)
                 .signed_by(key, &ca_issuer)
                 .expect("user certificate")
                 .der()
@@ -152,7 +104,78 @@ impl TestPki {
     }
 }
 
-fn dn(parts: &[(DnType, &str)]) -> rcgen::DistinguishedName {
+/// Seed of the root CA's RSA-2048 key.
+pub(crate) const ROOT_SEED: u64 = 0x7e57_0001;
+/// Seed of the issuing CA's RSA-2048 key.
+pub(crate) const CA_SEED: u64 = 0x7e57_0002;
+
+/// The root CA certificate's fields.
+pub(crate) fn root_params() -> CertificateParams {
+    let mut root = CertificateParams::default();
+    root.distinguished_name = dn(&[
+        (DnType::CountryName, "GB"),
+        (DnType::OrganizationName, "NHS"),
+        (DnType::OrganizationalUnitName, "CA"),
+        (DnType::CommonName, "careid TEST Root Authority G2"),
+    ]);
+    root.serial_number = Some(SerialNumber::from_slice(&[
+        0x02, 0x96, 0x29, 0x01, 0x7e, 0x57,
+    ]));
+    root.not_before = date_time_ymd(2024, 1, 1);
+    root.not_after = date_time_ymd(2044, 1, 1);
+    root.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    root.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    root
+}
+
+/// The issuing CA certificate's fields.
+pub(crate) fn ca_params() -> CertificateParams {
+    let mut ca = CertificateParams::default();
+    ca.distinguished_name = dn(&[
+        (DnType::CountryName, "GB"),
+        (DnType::OrganizationName, "nhs"),
+        (DnType::OrganizationalUnitName, "CA"),
+        (DnType::CommonName, "careid TEST Authentication G2"),
+    ]);
+    ca.serial_number = Some(SerialNumber::from_slice(&[
+        0x5f, 0xc4, 0x71, 0x31, 0x7e, 0x57,
+    ]));
+    ca.not_before = date_time_ymd(2024, 1, 1);
+    ca.not_after = date_time_ymd(2040, 1, 1);
+    ca.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca.use_authority_key_identifier_extension = true;
+    ca
+}
+
+/// A card user certificate's fields: serial `0x1000nn`, the given UUID in the subject
+/// serialNumber attribute, valid 2026-2036, digitalSignature, clientAuth + smartcard logon.
+pub(crate) fn user_params(serial: u8, uuid: &str) -> CertificateParams {
+    let mut params = CertificateParams::default();
+    params.distinguished_name = dn(&[
+        (DnType::CountryName, "GB"),
+        (DnType::OrganizationName, "nhs"),
+        (DnType::OrganizationalUnitName, "Personal"),
+        (DnType::CommonName, DEMO_USER_NAME),
+    ]);
+    params.distinguished_name.push(
+        DnType::CustomDnType(vec![2, 5, 4, 5]),
+        DnValue::PrintableString(uuid.try_into().expect("the UUID is printable")),
+    );
+    params.serial_number = Some(SerialNumber::from_slice(&[0x10, 0x00, serial]));
+    params.not_before = date_time_ymd(2026, 1, 1);
+    params.not_after = date_time_ymd(2036, 1, 1);
+    params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+    params.extended_key_usages = vec![
+        ExtendedKeyUsagePurpose::ClientAuth,
+        ExtendedKeyUsagePurpose::Other(MS_SMARTCARD_LOGON.to_vec()),
+    ];
+    params.use_authority_key_identifier_extension = true;
+    params.custom_extensions = Vec::<CustomExtension>::new();
+    params
+}
+
+pub(crate) fn dn(parts: &[(DnType, &str)]) -> rcgen::DistinguishedName {
     let mut name = rcgen::DistinguishedName::new();
     for (ty, value) in parts {
         name.push(ty.clone(), *value);
