@@ -24,6 +24,8 @@ pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(out)?;
     crate::key::demo_step(out)?;
     writeln!(out)?;
+    crate::token::demo_step(out)?;
+    writeln!(out)?;
     crate::rbac::demo_step(out)?;
     writeln!(out)?;
     writeln!(
@@ -37,7 +39,7 @@ pub(crate) fn run(out: &mut dyn Write) -> Result<(), CliError> {
 fn card_login(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(
         out,
-        "Step 2. Smartcard login (CIS1), on the built-in simulated card"
+        "Smartcard login (CIS1), on the built-in simulated card"
     )?;
     writeln!(
         out,
@@ -89,7 +91,7 @@ fn card_login(out: &mut dyn Write) -> Result<(), CliError> {
 
 /// Step 1: every login in careid ends in a signature check.
 fn signatures(out: &mut dyn Write) -> Result<(), CliError> {
-    writeln!(out, "Step 1. Signatures")?;
+    writeln!(out, "Signatures")?;
     writeln!(
         out,
         "  A smartcard, a security key and the CIS2 identity service all prove who they are by"

@@ -427,7 +427,6 @@ fn discover(args: &DiscoverArgs, out: &mut dyn Write) -> Result<ExitCode, CliErr
 /// `careid demo`'s CIS2 step: mint a CIS2-shaped ID token with the test issuer, verify it,
 /// show who it names and how strongly they authenticated, then show two bad tokens refused.
 // `demo.rs` calls this once the demo's CIS2 step is wired in; until then only tests do.
-#[allow(dead_code)]
 pub(crate) fn demo_step(out: &mut dyn Write) -> Result<(), CliError> {
     writeln!(
         out,
