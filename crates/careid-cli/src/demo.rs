@@ -214,7 +214,18 @@ mod tests {
                 "{alg} missing:\n{text}"
             );
         }
-        assert_eq!(text.matches("-> accepted").count(), 9);
+        // One genuine signature per algorithm in the signatures step.
+        assert_eq!(text.matches("genuine message  -> accepted").count(), 9);
+        // Every later step ran and said what it checked.
+        for step in [
+            "the card holds the private key",
+            "-> valid; not revoked (CRLs checked); user UUID 555123456789",
+            "Login: signature valid, user verified",
+            "-> accepted: user",
+            "-> yes, because:",
+        ] {
+            assert!(text.contains(step), "{step:?} missing:\n{text}");
+        }
         assert_eq!(
             text.matches("one byte changed -> refused: the signature is not valid")
                 .count(),
