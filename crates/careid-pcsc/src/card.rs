@@ -119,11 +119,14 @@ impl PcscCard {
 impl Drop for PcscCard {
     fn drop(&mut self) {
         if let Some(card) = self.card.take() {
-            // On failure the card is handed back; forget-free: dropping it would reset the
-            // card, so try once more with LeaveCard semantics and otherwise let pcscd clean up
-            // when the context goes.
-            if let Err((card, _)) = card.disconnect(Disposition::LeaveCard) {
-                let _ = card.disconnect(Disposition::LeaveCard);
+            // On failure the card is handed back, and dropping a `pcsc::Card` would disconnect
+            // with SCARD_RESET_CARD, wiping every application's PIN state. Try once more; if
+            // that fails too, leak the handle instead: pcscd releases it with our context.
+            let retried = card
+                .disconnect(Disposition::LeaveCard)
+                .or_else(|(card, _)| card.disconnect(Disposition::LeaveCard));
+            if let Err((card, _)) = retried {
+                std::mem::forget(card);
             }
         }
     }
