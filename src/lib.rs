@@ -3,8 +3,14 @@
 //!
 //! This facade re-exports the paved path of the careid crates: signature verification
 //! ([`crypto`]), smartcards ([`card`]), X.509 chains and the NHS card profile ([`x509`]),
-//! National RBAC decisions ([`rbac`]) and CIS2 tokens ([`token`]). Each lower crate is also
-//! usable alone.
+//! National RBAC decisions ([`rbac`]), CIS2 tokens ([`token`]) and FIDO2 security keys with
+//! WebAuthn verification ([`fido`]). Each lower crate is also usable alone.
+//!
+//! | feature | adds | needs |
+//! | --- | --- | --- |
+//! | `pcsc` | cards in PC/SC readers (`card::PcscCard`, `card::Watcher`) | libpcsclite-dev, pcscd |
+//! | `http` | fetching CIS2 discovery and JWKS (`token::HttpFetcher`) | nothing |
+//! | `hid` | real FIDO2 keys over USB HID (`fido::hid`) | libudev-dev |
 //!
 //! ```
 //! use careid::crypto::{AlgorithmSet, SignatureAlgorithm};
