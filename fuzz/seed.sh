@@ -145,6 +145,49 @@ for cert in certificates(vectors):
     put("x509_algorithm", algorithm_identifier(spki))
     put("spki", spki)
 
+# X.509: every NIST PKITS certificate and CRL, byte for byte.
+for path in sorted(glob.glob(f"{DATA}/pkits/certs/*.crt")):
+    put("x509_certificate", open(path, "rb").read())
+for path in sorted(glob.glob(f"{DATA}/pkits/crls/*.crl")):
+    put("x509_crl", open(path, "rb").read())
+
+# Smartcards: the SMARTCARD.md §3.4 directories. pkcs15_structures takes a selector byte
+# (0 ODF, 1 TokenInfo, 2 AODF, 3 PrKDF, 4 CDF, 5 Path); ber_tlv takes the bytes alone.
+P15 = {
+    0: "A8 0A 30 08 04 06 3F 00 50 15 44 01 A0 0A 30 08 04 06 3F 00 50 15 44 02 A4 0A 30 08 04 06 3F 00 50 15 44 03",
+    1: "30 1A 02 01 00 04 04 12 34 56 78 0C 02 45 56 80 0A 54 45 53 54 20 54 4F 4B 45 4E 03 02 07 80",
+    2: "30 32 30 08 0C 02 55 50 03 02 06 40 30 03 04 01 01 A1 21 30 1F 03 02 02 CC 0A 01 01 02 01 04 02 01 08 02 01 08 80 02 00 81 04 01 FF 30 06 04 04 3F 00 50 15",
+    3: "30 2B 30 0B 0C 02 41 4B 03 02 07 80 04 01 01 30 0A 04 01 45 03 02 05 20 02 01 01 A1 10 30 0E 30 08 04 06 3F 00 50 15 4B 01 02 02 08 00",
+    4: "30 19 30 04 0C 02 43 43 30 03 04 01 45 A1 0C 30 0A 30 08 04 06 3F 00 50 15 43 01",
+    5: "30 08 04 06 3F 00 50 15 44 01",
+}
+for sel, text in P15.items():
+    body = bytes.fromhex(text.replace(" ", ""))
+    put("pkcs15_structures", bytes([sel]) + body)
+    put("ber_tlv", body)
+
+# CIS2 claims: the CIS2.md §5 examples (ID token, UserInfo, access and logout token claims).
+for path in sorted(glob.glob(f"{DATA}/cis2/*.json")):
+    put("cis2_claims", open(path, "rb").read())
+
+# RBAC: the UserInfo example's roles claim, and the codes it carries.
+RBAC = "crates/careid-rbac/tests/data"
+userinfo = json.load(open(f"{RBAC}/cis2-userinfo-5.2.json"))
+roles = userinfo.get("nhsid_nrbac_roles", [])
+put("rbac_claim", json.dumps(roles))
+for role in roles:
+    for key in ("role_code", "person_roleid", "org_code", "person_orgid"):
+        if isinstance(role.get(key), str):
+            put("rbac_codes", role[key])
+    for code in role.get("activity_codes", []):
+        put("rbac_codes", code)
+
+# WebAuthn: python-fido2's raw authenticatorData.
+for entry in vectors["python_fido2"]:
+    auth = entry.get("fields", {}).get("auth_data")
+    if isinstance(auth, str):
+        put("authenticator_data", bytes.fromhex(auth))
+
 for target in sorted(counts):
     print(f"fuzz/corpus/{target}: {len(counts[target])} seeds")
 PY
