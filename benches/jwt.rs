@@ -239,37 +239,79 @@ mod ring_provider {
     };
 }
 
-fn cis2_id_token(c: &mut Criterion) {
-    ring_provider::RING.install_default().ok();
-    let issuer = Cis2Issuer::int();
-    let jwks = issuer.jwks();
-    let keys = JwkSet::from_json(jwks.to_string().as_bytes()).unwrap();
-    let rp = RelyingParty::builder(CIS2_INT_ISSUER, CIS2_CLIENT_ID)
-        .build()
-        .unwrap();
-    let expect = IdTokenExpectations::new(CIS2_NONCE);
-    let now = UnixTime::from_secs(CIS2_FIXTURE_NOW);
-    let jwk = &jwks["keys"][0];
-    let jwt_key = jsonwebtoken::DecodingKey::from_rsa_components(
-        jwk["n"].as_str().unwrap(),
-        jwk["e"].as_str().unwrap(),
-    )
-    .unwrap();
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_issuer(&[CIS2_INT_ISSUER]);
-    validation.set_audience(&[CIS2_CLIENT_ID]);
-    validation.leeway = 60;
+/// What every measurement shares: the relying party and its keys, the jsonwebtoken anchor
+/// configured for the same checks it can make, and the fixed verification time.
+struct Setup {
+    keys: JwkSet,
+    rp: RelyingParty,
+    expect: IdTokenExpectations<'static>,
+    now: UnixTime,
+    jwt_key: jsonwebtoken::DecodingKey,
+    validation: jsonwebtoken::Validation,
+}
 
-    for (name, roles) in [
-        ("jwt/cis2-id-token", false),
-        ("jwt/cis2-id-token+nrbac-roles", true),
-    ] {
-        let token = token(roles);
-        let (signing_input, signature, rsa_key) = ring_anchor(&token);
-        let ring_key = ring::signature::UnparsedPublicKey::new(
-            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            rsa_key,
-        );
+impl Setup {
+    fn new() -> Self {
+        ring_provider::RING.install_default().ok();
+        let jwks = Cis2Issuer::int().jwks();
+        let jwk = &jwks["keys"][0];
+        let jwt_key = jsonwebtoken::DecodingKey::from_rsa_components(
+            jwk["n"].as_str().unwrap(),
+            jwk["e"].as_str().unwrap(),
+        )
+        .unwrap();
+        let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
+        validation.set_issuer(&[CIS2_INT_ISSUER]);
+        validation.set_audience(&[CIS2_CLIENT_ID]);
+        validation.leeway = 60;
+        Self {
+            keys: JwkSet::from_json(jwks.to_string().as_bytes()).unwrap(),
+            rp: RelyingParty::builder(CIS2_INT_ISSUER, CIS2_CLIENT_ID)
+                .build()
+                .unwrap(),
+            expect: IdTokenExpectations::new(CIS2_NONCE),
+            now: UnixTime::from_secs(CIS2_FIXTURE_NOW),
+            jwt_key,
+            validation,
+        }
+    }
+}
+
+/// The two tokens measured: without and with an embedded `nhsid_nrbac_roles` element.
+const TOKENS: [(&str, bool); 2] = [
+    ("jwt/cis2-id-token", false),
+    ("jwt/cis2-id-token+nrbac-roles", true),
+];
+
+/// The token, its RS256 signing input and signature, and ring's key for the raw anchor.
+fn case(
+    roles: bool,
+) -> (
+    String,
+    String,
+    Vec<u8>,
+    ring::signature::UnparsedPublicKey<Vec<u8>>,
+) {
+    let token = token(roles);
+    let (signing_input, signature, rsa_key) = ring_anchor(&token);
+    let ring_key = ring::signature::UnparsedPublicKey::new(
+        &ring::signature::RSA_PKCS1_2048_8192_SHA256,
+        rsa_key,
+    );
+    (token, signing_input, signature, ring_key)
+}
+
+fn cis2_id_token(c: &mut Criterion) {
+    let Setup {
+        keys,
+        rp,
+        expect,
+        now,
+        jwt_key,
+        validation,
+    } = Setup::new();
+    for (name, roles) in TOKENS {
+        let (token, signing_input, signature, ring_key) = case(roles);
         // All three accept the token before anything is timed.
         ring_key
             .verify(signing_input.as_bytes(), &signature)
@@ -310,35 +352,16 @@ fn cis2_id_token(c: &mut Criterion) {
 fn interleaved_ratios(_: &mut Criterion) {
     const ROUNDS: usize = 100;
     const PER_ROUND: u32 = 100;
-    ring_provider::RING.install_default().ok();
-    let issuer = Cis2Issuer::int();
-    let jwks = issuer.jwks();
-    let keys = JwkSet::from_json(jwks.to_string().as_bytes()).unwrap();
-    let rp = RelyingParty::builder(CIS2_INT_ISSUER, CIS2_CLIENT_ID)
-        .build()
-        .unwrap();
-    let expect = IdTokenExpectations::new(CIS2_NONCE);
-    let now = UnixTime::from_secs(CIS2_FIXTURE_NOW);
-    let jwk = &jwks["keys"][0];
-    let jwt_key = jsonwebtoken::DecodingKey::from_rsa_components(
-        jwk["n"].as_str().unwrap(),
-        jwk["e"].as_str().unwrap(),
-    )
-    .unwrap();
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
-    validation.set_issuer(&[CIS2_INT_ISSUER]);
-    validation.set_audience(&[CIS2_CLIENT_ID]);
-    validation.leeway = 60;
-    for (name, roles) in [
-        ("jwt/cis2-id-token", false),
-        ("jwt/cis2-id-token+nrbac-roles", true),
-    ] {
-        let token = token(roles);
-        let (signing_input, signature, rsa_key) = ring_anchor(&token);
-        let ring_key = ring::signature::UnparsedPublicKey::new(
-            &ring::signature::RSA_PKCS1_2048_8192_SHA256,
-            rsa_key,
-        );
+    let Setup {
+        keys,
+        rp,
+        expect,
+        now,
+        jwt_key,
+        validation,
+    } = Setup::new();
+    for (name, roles) in TOKENS {
+        let (token, signing_input, signature, ring_key) = case(roles);
         let time = |f: &dyn Fn()| {
             let start = std::time::Instant::now();
             for _ in 0..PER_ROUND {

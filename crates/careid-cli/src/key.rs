@@ -8,9 +8,9 @@ use careid::fido::{
     Aaguid, AssertionResponse, AttestationClass, AttestationRoots, AttestationTrust,
     AttestationType, AuthenticatorAssurance, AuthenticatorInfo, ClientDataType,
     CollectedClientData, CounterCheck, CredentialDescriptor, CredentialRecord, CtapError,
-    GetAssertionRequest, Keepalive, KeepaliveStatus, MakeCredentialRequest, Permissions, Pin,
-    RegistrationResponse, RpEntity, UserEntity, UserVerification, VerifiedAssertion,
-    VerifiedRegistration, WebAuthnError, WebAuthnPolicy,
+    GetAssertionRequest, GetAssertionResponse, Keepalive, KeepaliveStatus, MakeCredentialRequest,
+    Permissions, Pin, RegistrationResponse, RpEntity, UserEntity, UserVerification,
+    VerifiedAssertion, VerifiedRegistration, WebAuthnError, WebAuthnPolicy,
 };
 use careid::x509::{Time, TrustAnchor};
 use careid_keysim::KeySim;
@@ -459,9 +459,21 @@ fn sim_login(
     let signed = key
         .get_assertion(&request, &mut touch_hook)
         .or_else(refusal_value)?;
+    check_assertion(policy, &challenge, record, &client_data, signed)
+}
+
+/// The relying party's side of a login, the same for the simulated and real keys: the key's
+/// answer verified against the stored credential record (WebAuthn §7.2).
+fn check_assertion(
+    policy: &WebAuthnPolicy,
+    challenge: &[u8],
+    record: &CredentialRecord,
+    client_data: &CollectedClientData,
+    signed: GetAssertionResponse,
+) -> Result<VerifiedAssertion, WebAuthnError> {
     let id = signed.credential.map(|c| c.id).unwrap_or_default();
     policy.verify_assertion(
-        &challenge,
+        challenge,
         &[record.id()],
         record,
         &AssertionResponse::new(
@@ -726,18 +738,12 @@ mod hid {
             Ok(s) => s,
             Err(e) => return Ok(Err(WebAuthnError::Ctap(e))),
         };
-        let id = signed.credential.map(|c| c.id).unwrap_or_default();
-        Ok(policy.verify_assertion(
+        Ok(check_assertion(
+            policy,
             &challenge,
-            &[record.id()],
             record,
-            &AssertionResponse::new(
-                &id,
-                client_data.json(),
-                signed.auth_data.as_bytes(),
-                &signed.signature,
-            )
-            .with_user_handle(record.user_handle()),
+            &client_data,
+            signed,
         ))
     }
 }
