@@ -1,27 +1,11 @@
 //! The `careid` binary end to end: arguments, files, output and exit status.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
 use careid::crypto::{SignatureAlgorithm, SignatureFormat};
 use careid_testkit::TestKey;
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_owned()
-}
+use common::{careid, text, write};
 
 #[test]
 fn demo_runs_and_succeeds() {

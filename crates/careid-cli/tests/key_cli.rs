@@ -3,18 +3,9 @@
 //! written and updated, refusals exit 1, failures to run exit 2.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
-use std::process::{Command, Output};
+mod common;
 
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
+use common::{careid, text};
 
 #[test]
 fn list_and_info_on_the_simulated_key() {

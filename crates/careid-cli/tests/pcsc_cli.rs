@@ -10,23 +10,15 @@
     clippy::panic
 )]
 
+mod common;
+
 use careid_cardsim::pcscd::{Pcscd, VPCD_READER};
 use careid_cardsim::{CardSim, VpcdCard};
-use std::process::{Command, Output};
+use common::{careid, text};
+use std::process::Command;
 use std::time::Duration;
 
 const PORT: u16 = 35994;
-
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn text(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-}
 
 #[test]
 fn readers_and_card_commands_through_pcscd() {

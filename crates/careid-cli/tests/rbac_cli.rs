@@ -1,21 +1,12 @@
 //! `careid rbac ...` end to end: arguments, files, output and exit status.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
+mod common;
+
+use common::{careid, text};
 use std::path::Path;
-use std::process::{Command, Output};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../careid-rbac/tests/data");
-
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
 
 fn userinfo() -> String {
     format!("{DATA}/cis2-userinfo-5.2.json")

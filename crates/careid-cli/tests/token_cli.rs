@@ -8,31 +8,16 @@
     clippy::panic
 )]
 
+mod common;
+
 use careid_testkit::{
     CIS2_CLIENT_ID, CIS2_FIXTURE_NOW, CIS2_INT_ISSUER, CIS2_NONCE, CIS2_SUBJECT, Cis2Issuer,
     cis2_access_token_claims, cis2_id_token_claims, cis2_logout_token_claims, cis2_userinfo_for,
 };
+use common::{careid, text, write};
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn text(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr)
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_owned()
-}
+use std::process::{Command, Stdio};
 
 const NOW: &str = "1610559902";
 

@@ -7,27 +7,11 @@
     clippy::panic
 )]
 
+mod common;
+
 use base64::Engine as _;
 use careid_testkit::{TestPki, X509Fixtures};
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn careid(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_careid"))
-        .args(args)
-        .output()
-        .expect("careid runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    path.to_str().unwrap().to_owned()
-}
+use common::{careid, stdout, write};
 
 fn pem(label: &str, ders: &[&[u8]]) -> Vec<u8> {
     let mut out = String::new();
