@@ -47,6 +47,14 @@ fn config(cases: u32) -> ProptestConfig {
     config
 }
 
+/// SubjectPublicKeyInfo import through the `spki` crate's decoder and
+/// [`PublicKey::from_spki_with_policy`], bypassing `from_spki_der`'s fast path.
+fn via_spki_decoder(der: &[u8]) -> Result<PublicKey, Error> {
+    use careid_crypto::spki::der::Decode as _;
+    let spki = careid_crypto::spki::SubjectPublicKeyInfoRef::from_der(der)?;
+    PublicKey::from_spki_with_policy(&spki, careid_crypto::KeyPolicy::DEFAULT)
+}
+
 // ---------------------------------------------------------------------------------------------
 // Never panic: arbitrary input
 // ---------------------------------------------------------------------------------------------
@@ -143,7 +151,28 @@ proptest! {
         mutations in vec(byte_mutation(), 1..4),
     ) {
         let der = mutate_bytes(key.signer().spki_der(), &mutations);
-        exercise(PublicKey::from_spki_der(&der));
+        let imported = PublicKey::from_spki_der(&der);
+        // The byte-exact fast path for the usual P-256 / P-384 encodings gives exactly what
+        // the general SubjectPublicKeyInfo decoder gives.
+        prop_assert_eq!(&imported, &via_spki_decoder(&der));
+        exercise(imported);
+    }
+
+    #[test]
+    fn mutated_ec_points_import_as_the_general_decoder_says(
+        key in select(vec![TestKey::P256, TestKey::P384]),
+        flips in vec((any::<Index>(), 0_u8..8), 1..4),
+    ) {
+        // Bit flips inside the point only (the last 65 or 97 octets): the fast path's domain.
+        let mut der = key.signer().spki_der();
+        let point_len = if key == TestKey::P256 { 65 } else { 97 };
+        let start = der.len() - point_len;
+        for (at, bit) in flips {
+            der[start + at.index(point_len)] ^= 1 << bit;
+        }
+        let imported = PublicKey::from_spki_der(&der);
+        prop_assert_eq!(&imported, &via_spki_decoder(&der));
+        exercise(imported);
     }
 
     #[test]

@@ -73,9 +73,9 @@ enum Material {
         bits: usize,
     },
     /// SEC1 uncompressed point, 65 bytes.
-    P256(Box<[u8]>),
+    P256([u8; 65]),
     /// SEC1 uncompressed point, 97 bytes.
-    P384(Box<[u8]>),
+    P384([u8; 97]),
     Ed25519([u8; 32]),
 }
 
@@ -105,6 +105,18 @@ impl PublicKey {
 
     /// Imports a DER SubjectPublicKeyInfo under the given policy.
     pub fn from_spki_der_with_policy(der: &[u8], policy: KeyPolicy) -> Result<Self, Error> {
+        // The two EC encodings every CA uses, recognised byte for byte (the same bytes the
+        // general decoder below would accept): no DER decoding on the path-validation hot path.
+        if let Some(point) = der.strip_prefix(P256_SPKI_PREFIX)
+            && point.len() == 65
+        {
+            return Self::p256_sec1(point);
+        }
+        if let Some(point) = der.strip_prefix(P384_SPKI_PREFIX)
+            && point.len() == 97
+        {
+            return Self::p384_sec1(point);
+        }
         let spki = SubjectPublicKeyInfoRef::from_der(der)?;
         Self::from_spki_with_policy(&spki, policy)
     }
@@ -357,20 +369,22 @@ impl PublicKey {
         let key = p256::PublicKey::from_sec1_bytes(point).map_err(|_| Error::InvalidEcPoint {
             curve: KeyKind::P256,
         })?;
-        let uncompressed = key.to_sec1_point(false);
-        Ok(Self::with_material(Material::P256(
-            uncompressed.as_bytes().into(),
-        )))
+        Ok(Self::with_material(Material::P256(uncompressed(
+            point,
+            KeyKind::P256,
+            || key.to_sec1_point(false),
+        )?)))
     }
 
     pub(crate) fn p384_sec1(point: &[u8]) -> Result<Self, Error> {
         let key = p384::PublicKey::from_sec1_bytes(point).map_err(|_| Error::InvalidEcPoint {
             curve: KeyKind::P384,
         })?;
-        let uncompressed = key.to_sec1_point(false);
-        Ok(Self::with_material(Material::P384(
-            uncompressed.as_bytes().into(),
-        )))
+        Ok(Self::with_material(Material::P384(uncompressed(
+            point,
+            KeyKind::P384,
+            || key.to_sec1_point(false),
+        )?)))
     }
 
     pub(crate) fn ed25519(bytes: &[u8]) -> Result<Self, Error> {
@@ -378,6 +392,33 @@ impl PublicKey {
             .try_into()
             .map_err(|_| Error::InvalidEd25519KeyLength { len: bytes.len() })?;
         Ok(Self::with_material(Material::Ed25519(key)))
+    }
+}
+
+/// `SEQUENCE { SEQUENCE { id-ecPublicKey, secp256r1 }, BIT STRING (66 octets) }` up to the
+/// point (RFC 5480 §2): 26 octets, then a 65-octet uncompressed point.
+const P256_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a,
+    0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+];
+
+/// The same for secp384r1: 23 octets, then a 97-octet uncompressed point.
+const P384_SPKI_PREFIX: &[u8] = &[
+    0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
+    0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
+];
+
+/// The uncompressed SEC1 encoding of a point that decoded: the input itself when it was
+/// uncompressed (`04 || x || y`, already checked to be on the curve), else `encode`'s
+/// re-encoding.
+fn uncompressed<const N: usize, E: AsRef<[u8]>>(
+    point: &[u8],
+    curve: KeyKind,
+    encode: impl FnOnce() -> E,
+) -> Result<[u8; N], Error> {
+    match <[u8; N]>::try_from(point) {
+        Ok(bytes) if bytes.first() == Some(&0x04) => Ok(bytes),
+        _ => <[u8; N]>::try_from(encode().as_ref()).map_err(|_| Error::InvalidEcPoint { curve }),
     }
 }
 
