@@ -115,7 +115,8 @@ impl NhsIdentity {
 /// [`PublishedAnchor::NHS_ROOT_AUTHORITY_G2`](crate::PublishedAnchor::NHS_ROOT_AUTHORITY_G2)).
 ///
 /// Validated paths are cached (see [`ValidationCache`]) so that a repeat login with the same
-/// card, CRLs and a time inside the cached window skips the signature checks.
+/// card, CRLs and a time inside the cached window skips the signature checks, and a first
+/// login with a card from a known issuing CA does not verify that CA's signature again.
 #[derive(Debug)]
 pub struct NhsCardValidator {
     cache: ValidationCache,

@@ -1,5 +1,6 @@
 //! The validator: path building (RFC 4158) and basic path processing (RFC 5280 §6.1).
 
+use crate::cache::SignatureMemo;
 use crate::cert::{Leniency, NameConstraints};
 use crate::error::BudgetKind;
 use crate::name::{
@@ -12,7 +13,7 @@ use crate::{
     RevocationPolicy, Time, TrustAnchor, VerifiedPath, oids,
 };
 use careid_crypto::{AlgorithmSet, KeyPolicy, PublicKey, SignatureFormat};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// RFC 5280 certification path validation with a fixed configuration: trust anchors,
 /// allowed algorithms, policy inputs, required key usages and a revocation policy.
@@ -113,6 +114,19 @@ impl Validator {
         crls: &CrlSet,
         time: Time,
     ) -> Result<VerifiedPath, Error> {
+        self.validate_remembering(end_entity, intermediates, crls, time, None)
+    }
+
+    /// [`Validator::validate`], skipping the signature checks on CA certificates that `memo`
+    /// records as verified with the same issuer key, and recording the ones it verifies.
+    pub(crate) fn validate_remembering<T: AsRef<[u8]>>(
+        &self,
+        end_entity: &[u8],
+        intermediates: &[T],
+        crls: &CrlSet,
+        time: Time,
+        memo: Option<&Mutex<SignatureMemo>>,
+    ) -> Result<VerifiedPath, Error> {
         let config = &*self.inner;
         let ee = Certificate::parse(end_entity, config.leniency)
             .map_err(|e| e.for_input(Input::EndEntity))?;
@@ -124,7 +138,7 @@ impl Validator {
                     .map_err(|e| e.for_input(Input::Intermediate { index }))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut build = Build::new(config, &inters, crls, time);
+        let mut build = Build::new(config, &inters, crls, time, memo);
         build.validate(&ee, Target::EndEntity)
     }
 
@@ -283,6 +297,7 @@ pub(crate) struct Build<'v, 'c> {
     pub(crate) crls: &'v CrlSet,
     pub(crate) time: Time,
     keys: Vec<Option<Result<PublicKey, careid_crypto::Error>>>,
+    memo: Option<&'v Mutex<SignatureMemo>>,
     signatures: usize,
     steps: usize,
     pub(crate) name_comparisons: usize,
@@ -305,6 +320,7 @@ impl<'v, 'c> Build<'v, 'c> {
         inters: &'v [Certificate<'c>],
         crls: &'v CrlSet,
         time: Time,
+        memo: Option<&'v Mutex<SignatureMemo>>,
     ) -> Self {
         Self {
             config,
@@ -312,6 +328,7 @@ impl<'v, 'c> Build<'v, 'c> {
             crls,
             time,
             keys: vec![None; inters.len()],
+            memo,
             signatures: 0,
             steps: 0,
             name_comparisons: 0,
@@ -374,7 +391,9 @@ impl<'v, 'c> Build<'v, 'c> {
                     continue;
                 }
             };
-            if let Err(e) = self.check_signature(current, depth, key) {
+            self.spend_signature()?;
+            let issuer_spki = anchor.anchor.subject_public_key_info();
+            if let Err(e) = self.verify_signature(current, depth, key, issuer_spki) {
                 record(best, e);
                 continue;
             }
@@ -432,18 +451,19 @@ impl<'v, 'c> Build<'v, 'c> {
             let Some(issuer) = inters.get(index) else {
                 continue;
             };
-            let key = match self.intermediate_key(index) {
-                Ok(key) => key,
-                Err(source) => {
-                    record(best, Error::BadSignature { depth, source });
-                    continue;
-                }
+            if let Err(source) = self.intermediate_key(index) {
+                record(best, Error::BadSignature { depth, source });
+                continue;
+            }
+            self.spend_signature()?;
+            let checked = match self.keys.get(index) {
+                Some(Some(Ok(key))) => self.verify_signature(current, depth, key, issuer.spki),
+                _ => Err(Error::UnknownIssuer { depth }),
             };
-            if let Err(e) = self.check_signature(current, depth, &key) {
+            if let Err(e) = checked {
                 record(best, e);
                 continue;
             }
-            let _ = issuer;
             path.push(index);
             let found = self.extend(target, kind, path, best);
             path.pop();
@@ -480,15 +500,25 @@ impl<'v, 'c> Build<'v, 'c> {
         Ok(())
     }
 
-    /// §6.1.3(a)(1): the signature on `cert` with its issuer's key, over the TBS bytes as
-    /// they were received.
-    fn check_signature(
-        &mut self,
+    /// §6.1.3(a)(1): the signature on `cert` with its issuer's key (whose SubjectPublicKeyInfo
+    /// is `issuer_spki`), over the TBS bytes as they were received. The caller has counted it
+    /// against the budget. A CA certificate's signature found in the memo is not verified
+    /// again; one verified here is recorded (the end entity's never is: each card has its own).
+    fn verify_signature(
+        &self,
         cert: &Certificate<'_>,
         depth: usize,
         key: &PublicKey,
+        issuer_spki: &[u8],
     ) -> Result<(), Error> {
-        self.spend_signature()?;
+        let memo = self.memo.filter(|_| depth > 0);
+        if let Some(memo) = memo
+            && memo
+                .lock()
+                .is_ok_and(|mut m| m.check(issuer_spki, cert.der))
+        {
+            return Ok(());
+        }
         let algorithm = cert
             .signature_algorithm
             .clone()
@@ -500,25 +530,31 @@ impl<'v, 'c> Build<'v, 'c> {
             cert.tbs,
             cert.signature,
         )
-        .map_err(|source| Error::BadSignature { depth, source })
+        .map_err(|source| Error::BadSignature { depth, source })?;
+        if let Some(memo) = memo
+            && let Ok(mut m) = memo.lock()
+        {
+            m.insert(issuer_spki, cert.der);
+        }
+        Ok(())
     }
 
     /// The key of intermediate `index`, imported once per validation.
     pub(crate) fn intermediate_key(
         &mut self,
         index: usize,
-    ) -> Result<PublicKey, careid_crypto::Error> {
-        if let Some(Some(done)) = self.keys.get(index) {
-            return done.clone();
-        }
-        let imported = match self.inters.get(index) {
-            Some(cert) => PublicKey::from_spki_der_with_policy(cert.spki, self.config.key_policy),
+    ) -> Result<&PublicKey, careid_crypto::Error> {
+        let config = self.config;
+        let inters = self.inters;
+        let slot = self
+            .keys
+            .get_mut(index)
+            .ok_or(careid_crypto::Error::KeyNotForVerification)?;
+        let imported = slot.get_or_insert_with(|| match inters.get(index) {
+            Some(cert) => PublicKey::from_spki_der_with_policy(cert.spki, config.key_policy),
             None => Err(careid_crypto::Error::KeyNotForVerification),
-        };
-        if let Some(slot) = self.keys.get_mut(index) {
-            *slot = Some(imported.clone());
-        }
-        imported
+        });
+        imported.as_ref().map_err(Clone::clone)
     }
 
     /// RFC 5280 §6.1.2-§6.1.5 over a complete candidate path, then revocation (§6.3).
@@ -562,9 +598,13 @@ impl<'v, 'c> Build<'v, 'c> {
         }
 
         // §6.1.2 initialisation.
+        let crl_signer_policy;
         let policy = match kind {
-            Target::EndEntity => config.policy.clone(),
-            Target::CrlSigner { .. } => PolicySettings::default(),
+            Target::EndEntity => &config.policy,
+            Target::CrlSigner { .. } => {
+                crl_signer_policy = PolicySettings::default();
+                &crl_signer_policy
+            }
         };
         let start = |inhibit: bool| if inhibit { 0 } else { n + 1 };
         let mut explicit_policy = start(policy.initial_explicit_policy);

@@ -120,7 +120,7 @@ impl<'v, 'c> Build<'v, 'c> {
                 Some(cert) => Issuer {
                     subject: cert.subject,
                     spki: cert.spki,
-                    key: self.intermediate_key(index).ok(),
+                    key: self.intermediate_key(index).ok().cloned(),
                     key_usage: cert.ext.key_usage,
                 },
                 None => Issuer {
@@ -306,7 +306,7 @@ impl<'v, 'c> Build<'v, 'c> {
                 // being validated one level up.
                 return Ok(Ok(()));
             }
-            let Ok(key) = self.intermediate_key(index) else {
+            let Ok(key) = self.intermediate_key(index).cloned() else {
                 continue;
             };
             self.spend_signature()?;

@@ -11,8 +11,8 @@ use careid_testkit::{TestPki, X509Fixtures};
 use careid_x509::careid_crypto;
 use careid_x509::{
     CardKeyPurpose, CrlSet, Error, KeyUsage, NameForm, NhsCardValidator, RevocationPolicy,
-    RevocationReason, RevocationStatus, RevocationUnknownCause, Time, TrustAnchor, Validator,
-    ValidatorBuilder,
+    RevocationReason, RevocationStatus, RevocationUnknownCause, Time, TrustAnchor, ValidationCache,
+    Validator, ValidatorBuilder,
 };
 
 fn at(text: &str) -> Time {
@@ -300,6 +300,94 @@ fn all_p256_chain() {
             source: careid_crypto::Error::AlgorithmNotAllowed { .. }
         })
     ));
+}
+
+#[test]
+fn cache_remembers_ca_signatures_for_new_cards_and_still_runs_every_other_check() {
+    let pki = TestPki::get();
+    let fx = X509Fixtures::get();
+    let validator = builder().revocation(RevocationPolicy::OFF).build().unwrap();
+    // No path caching: every validation below runs in full, except for the memo.
+    let cache = ValidationCache::new(validator.clone(), 0);
+    let inters = [&pki.issuing_ca];
+    let set = CrlSet::new();
+    let first = cache
+        .validate(&pki.user_rsa, &inters, &set, at(WHEN))
+        .unwrap();
+    assert_eq!(cache.stats().signatures_remembered, 0);
+    // A new card under the same CA: the CA's signature is remembered, the card's is not.
+    let second = cache
+        .validate(&pki.user_p256, &inters, &set, at(WHEN))
+        .unwrap();
+    assert_eq!(cache.stats().signatures_remembered, 1);
+    assert_eq!(cache.stats().misses, 2);
+    let plain = validator
+        .validate(&pki.user_p256, &inters, &set, at(WHEN))
+        .unwrap();
+    assert!(second.certificates().eq(plain.certificates()));
+    assert_eq!(second.not_after(), plain.not_after());
+    assert!(first.certificates().nth(1) == second.certificates().nth(1));
+
+    // The end entity's signature is always verified: a card with a flipped signature bit.
+    let mut forged = pki.user_p256.clone();
+    *forged.last_mut().unwrap() ^= 1;
+    assert!(matches!(
+        cache.validate(&forged, &inters, &set, at(WHEN)),
+        Err(Error::BadSignature { depth: 0, .. })
+    ));
+    // A CA certificate that differs in one bit is not the remembered one.
+    let mut forged_ca = pki.issuing_ca.clone();
+    *forged_ca.last_mut().unwrap() ^= 1;
+    assert!(matches!(
+        cache.validate(&pki.user_rsa, &[&forged_ca], &set, at(WHEN)),
+        Err(Error::BadSignature { depth: 1, .. })
+    ));
+    // Remembered signatures skip nothing else: validity is still checked for the CA (expired
+    // in 2040) and the card.
+    let remembered = cache.stats().signatures_remembered;
+    assert!(matches!(
+        cache.validate(&pki.user_rsa, &inters, &set, at("2041-01-01T00:00:00Z")),
+        Err(Error::Expired { depth: 1, .. })
+    ));
+    assert!(matches!(
+        cache.validate(&fx.user_expired, &inters, &set, at(WHEN)),
+        Err(Error::Expired { depth: 0, .. })
+    ));
+    assert_eq!(cache.stats().signatures_remembered, remembered + 2);
+
+    // A key from another anchor with the same name: its check of the CA is not answered by
+    // the memo (the issuer key is part of what is remembered), so it fails and the real
+    // anchor's check succeeds.
+    let root = careid_x509::Certificate::from_der(&pki.root).unwrap();
+    let impostor = TrustAnchor::from_name_and_spki(
+        root.subject().der(),
+        careid_x509::Certificate::from_der(&fx.p256_root)
+            .unwrap()
+            .subject_public_key_info(),
+    )
+    .unwrap();
+    let only_impostor = ValidationCache::new(
+        Validator::builder([impostor.clone()])
+            .revocation(RevocationPolicy::OFF)
+            .build()
+            .unwrap(),
+        0,
+    );
+    for user in [&pki.user_rsa, &pki.user_p256] {
+        assert!(matches!(
+            only_impostor.validate(user, &inters, &set, at(WHEN)),
+            Err(Error::BadSignature { depth: 1, .. })
+        ));
+    }
+    assert_eq!(only_impostor.stats().signatures_remembered, 0);
+
+    // Told to remember nothing, it verifies every signature every time.
+    let forgetful = ValidationCache::new(validator, 0).remember_signatures(0);
+    for user in [&pki.user_rsa, &pki.user_p256, &pki.user_rsa] {
+        forgetful.validate(user, &inters, &set, at(WHEN)).unwrap();
+    }
+    assert_eq!(forgetful.stats().signatures_remembered, 0);
+    assert_eq!(forgetful.stats().misses, 3);
 }
 
 #[test]
