@@ -20,6 +20,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use careid::token::{IdTokenExpectations, JwkSet, RelyingParty, UnixTime};
+use careid_testkit::timing::Interleaved;
 use careid_testkit::{
     CIS2_CLIENT_ID, CIS2_FIXTURE_NOW, CIS2_INT_ISSUER, CIS2_NONCE, Cis2Issuer, TestKey,
     cis2_id_token_claims, cis2_userinfo_fixture,
@@ -362,13 +363,6 @@ fn interleaved_ratios(_: &mut Criterion) {
     } = Setup::new();
     for (name, roles) in TOKENS {
         let (token, signing_input, signature, ring_key) = case(roles);
-        let time = |f: &dyn Fn()| {
-            let start = std::time::Instant::now();
-            for _ in 0..PER_ROUND {
-                f();
-            }
-            start.elapsed().as_secs_f64() / f64::from(PER_ROUND)
-        };
         let ring = || {
             black_box(ring_key.verify(black_box(signing_input.as_bytes()), black_box(&signature)))
                 .unwrap();
@@ -385,51 +379,22 @@ fn interleaved_ratios(_: &mut Criterion) {
             ))
             .unwrap();
         };
-        let mut careid_ring = Vec::with_capacity(ROUNDS);
-        let mut careid_jwt = Vec::with_capacity(ROUNDS);
-        let mut jwt_ring = Vec::with_capacity(ROUNDS);
-        let mut times = [Vec::new(), Vec::new(), Vec::new()];
-        for round in 0..ROUNDS {
-            // Rotate the order so that no variant always runs first.
-            let mut t = [0.0; 3];
-            for i in 0..3 {
-                let which = (round + i) % 3;
-                t[which] = match which {
-                    0 => time(&ring),
-                    1 => time(&careid),
-                    _ => time(&jwt),
-                };
-            }
-            careid_ring.push(t[1] / t[0]);
-            careid_jwt.push(t[1] / t[2]);
-            jwt_ring.push(t[2] / t[0]);
-            for (all, one) in times.iter_mut().zip(t) {
-                all.push(one);
-            }
+        let t = Interleaved {
+            rounds: ROUNDS,
+            per_round: PER_ROUND,
         }
-        let median = |v: &mut Vec<f64>| {
-            v.sort_by(f64::total_cmp);
-            (v[v.len() / 4], v[v.len() / 2], v[v.len() * 3 / 4])
-        };
-        let us = |v: &mut Vec<f64>| {
-            let (a, b, c) = median(v);
-            format!("{:.2} µs [{:.2}, {:.2}]", b * 1e6, a * 1e6, c * 1e6)
-        };
-        let ratio = |v: &mut Vec<f64>| {
-            let (a, b, c) = median(v);
-            format!("{b:.3} [{a:.3}, {c:.3}]")
-        };
+        .run(&[&ring, &careid, &jwt]);
         println!(
             "{name} interleaved ({ROUNDS} rounds x {PER_ROUND}): ring {}, careid {}, jsonwebtoken {}",
-            us(&mut times[0]),
-            us(&mut times[1]),
-            us(&mut times[2])
+            t.seconds(0).micros_text(),
+            t.seconds(1).micros_text(),
+            t.seconds(2).micros_text()
         );
         println!(
             "{name} median ratios [quartiles]: careid/ring {}, careid/jsonwebtoken {}, jsonwebtoken/ring {}",
-            ratio(&mut careid_ring),
-            ratio(&mut careid_jwt),
-            ratio(&mut jwt_ring)
+            t.ratio(1, 0).ratio_text(),
+            t.ratio(1, 2).ratio_text(),
+            t.ratio(2, 0).ratio_text()
         );
     }
 }

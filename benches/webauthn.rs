@@ -13,6 +13,7 @@ use careid::fido::{
     GetAssertionRequest, IgnoreKeepalives, MakeCredentialRequest, RegistrationResponse, RpEntity,
     UserEntity, UserVerification, WebAuthnPolicy,
 };
+use careid_testkit::timing::Interleaved;
 use coset::CborSerializable as _;
 use criterion::{Criterion, criterion_group, criterion_main};
 use ring::signature::{ECDSA_P256_SHA256_ASN1, UnparsedPublicKey};
@@ -118,30 +119,25 @@ fn assertion(c: &mut Criterion) {
 
     // The other engineers' builds share the machine: criterion's absolute figures move with
     // the load. The ratio comes from rounds that interleave both variants.
-    let mut ratios = Vec::new();
-    for _ in 0..60 {
-        let start = std::time::Instant::now();
-        for _ in 0..40 {
-            black_box(anchor(
-                black_box(&client_data),
-                black_box(&auth_data),
-                black_box(&signature),
-            ))
-            .unwrap();
-        }
-        let ring_time = start.elapsed();
-        let start = std::time::Instant::now();
-        for _ in 0..40 {
-            black_box(policy.verify_assertion(&challenge, &allow, &record, &response)).unwrap();
-        }
-        let careid_time = start.elapsed();
-        ratios.push(careid_time.as_secs_f64() / ring_time.as_secs_f64());
+    let ring = || {
+        black_box(anchor(
+            black_box(&client_data),
+            black_box(&auth_data),
+            black_box(&signature),
+        ))
+        .unwrap();
+    };
+    let careid = || {
+        black_box(policy.verify_assertion(&challenge, &allow, &record, &response)).unwrap();
+    };
+    let t = Interleaved {
+        rounds: 60,
+        per_round: 40,
     }
-    ratios.sort_by(f64::total_cmp);
+    .run(&[&ring, &careid]);
     println!(
-        "webauthn/assertion-ES256 careid/ring, median of 60 interleaved rounds of 40: {:.3} \
-         (quartiles {:.3} .. {:.3})",
-        ratios[30], ratios[15], ratios[45]
+        "webauthn/assertion-ES256 careid/ring, median [quartiles] of 60 interleaved rounds of 40: {}",
+        t.ratio(1, 0).ratio_text()
     );
 }
 

@@ -2,7 +2,9 @@
 //! card user), against rustls-webpki on the same chain in the same run, and against the raw
 //! cost of the two signature verifications the path needs (ring, keys already parsed).
 //! Targets: careid no slower than rustls-webpki, within 1.10x of the raw signature cost, and
-//! a validated-chain cache hit under 2% of a full validation.
+//! a validated-chain cache hit under 2% of a full validation. "careid-new-card" is a first
+//! login under a known issuing CA through `ValidationCache` (the CA's signature remembered).
+//! After the criterion groups, the variants run interleaved and the ratios are printed.
 //!
 //! Two chains: the careid-testkit PKI with the RSA-2048 card certificate (every signature
 //! RSA-2048 PKCS#1 v1.5 SHA-256), and the all-ECDSA P-256 fixture chain.
@@ -12,6 +14,7 @@
 use careid::x509::{
     CrlSet, Purpose, RevocationPolicy, Time, TrustAnchor, ValidationCache, Validator,
 };
+use careid_testkit::timing::Interleaved;
 use careid_testkit::{TestPki, X509Fixtures};
 use criterion::{Criterion, criterion_group, criterion_main};
 use ring::signature::{self, UnparsedPublicKey, VerificationAlgorithm};
@@ -100,6 +103,12 @@ fn bench_chain(
     validator.validate(user, &inters, &crls, time).unwrap();
     let cache = ValidationCache::new(validator.clone(), 64);
     cache.validate(user, &inters, &crls, time).unwrap();
+    // A first login under a known issuing CA: no path caching, so every validation runs in
+    // full except the CA certificate's signature, remembered from the warm-up.
+    let new_card = ValidationCache::new(validator.clone(), 0);
+    new_card.validate(user, &inters, &crls, time).unwrap();
+    new_card.validate(user, &inters, &crls, time).unwrap();
+    assert_eq!(new_card.stats().signatures_remembered, 1);
 
     // rustls-webpki: the anchor parsed once, the end entity parsed per validation.
     let root_der = CertificateDer::from(root);
@@ -146,6 +155,13 @@ fn bench_chain(
     group.bench_function("rustls-webpki", |b| {
         b.iter(|| webpki_validate(black_box(&user_der)).unwrap())
     });
+    group.bench_function("careid-new-card", |b| {
+        b.iter(|| {
+            new_card
+                .validate(black_box(user), black_box(&inters), &crls, time)
+                .unwrap()
+        })
+    });
     group.bench_function("careid-cache-hit", |b| {
         b.iter(|| {
             cache
@@ -154,6 +170,51 @@ fn bench_chain(
         })
     });
     group.finish();
+
+    // Ratios from interleaved rounds (docs/benchmarks.md): the machine's load cancels out.
+    let raw = || {
+        root_ring
+            .verify(black_box(&ca_tbs), black_box(&ca_sig))
+            .unwrap();
+        ca_ring
+            .verify(black_box(&user_tbs), black_box(&user_sig))
+            .unwrap();
+    };
+    let careid = || {
+        black_box(validator.validate(black_box(user), &inters, &crls, time)).unwrap();
+    };
+    let webpki = || webpki_validate(black_box(&user_der)).unwrap();
+    let new_card = || {
+        black_box(new_card.validate(black_box(user), &inters, &crls, time)).unwrap();
+    };
+    let hit = || {
+        black_box(cache.validate(black_box(user), &inters, &crls, time)).unwrap();
+    };
+    let plan = Interleaved {
+        rounds: 100,
+        per_round: 20,
+    };
+    let t = plan.run(&[&raw, &careid, &webpki, &new_card, &hit]);
+    println!(
+        "x509/{name} interleaved ({} rounds x {}): raw {}, careid {}, rustls-webpki {}, \
+         careid-new-card {}, careid-cache-hit {:.1} ns",
+        plan.rounds,
+        plan.per_round,
+        t.seconds(0).micros_text(),
+        t.seconds(1).micros_text(),
+        t.seconds(2).micros_text(),
+        t.seconds(3).micros_text(),
+        t.seconds(4).median * 1e9,
+    );
+    println!(
+        "x509/{name} median ratios [quartiles]: careid/raw {}, rustls-webpki/raw {}, \
+         careid/rustls-webpki {}, careid-new-card/rustls-webpki {}, cache-hit/careid {:.5}",
+        t.ratio(1, 0).ratio_text(),
+        t.ratio(2, 0).ratio_text(),
+        t.ratio(1, 2).ratio_text(),
+        t.ratio(3, 2).ratio_text(),
+        t.ratio(4, 1).median,
+    );
 }
 
 fn chains(c: &mut Criterion) {

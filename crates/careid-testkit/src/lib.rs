@@ -16,6 +16,7 @@ mod cis2;
 mod fido;
 mod pki;
 mod signer;
+pub mod timing;
 mod x509;
 
 pub use cis2::{
