@@ -176,6 +176,24 @@ proptest! {
     }
 
     #[test]
+    fn mutated_spki_headers_import_as_the_general_decoder_says(
+        key in test_key(),
+        flips in vec((0_usize..40, 0_u8..8), 1..3),
+    ) {
+        // Bit flips in the headers and AlgorithmIdentifier (the first 40 octets), where the
+        // byte-exact fast paths decide whether to take the input.
+        let mut der = key.signer().spki_der();
+        for (at, bit) in flips {
+            if let Some(byte) = der.get_mut(at) {
+                *byte ^= 1 << bit;
+            }
+        }
+        let imported = PublicKey::from_spki_der(&der);
+        prop_assert_eq!(&imported, &via_spki_decoder(&der));
+        exercise(imported);
+    }
+
+    #[test]
     fn mutated_jwk_text_never_panics(
         key in test_key(),
         alg in proptest::option::of(select(SignatureAlgorithm::ALL.to_vec())),

@@ -105,8 +105,9 @@ impl PublicKey {
 
     /// Imports a DER SubjectPublicKeyInfo under the given policy.
     pub fn from_spki_der_with_policy(der: &[u8], policy: KeyPolicy) -> Result<Self, Error> {
-        // The two EC encodings every CA uses, recognised byte for byte (the same bytes the
-        // general decoder below would accept): no DER decoding on the path-validation hot path.
+        // The encodings every CA uses, recognised byte for byte (only bytes the general
+        // decoder below accepts, with the same result): no DER decoding of the
+        // SubjectPublicKeyInfo on the path-validation hot path.
         if let Some(point) = der.strip_prefix(P256_SPKI_PREFIX)
             && point.len() == 65
         {
@@ -116,6 +117,14 @@ impl PublicKey {
             && point.len() == 97
         {
             return Self::p384_sec1(point);
+        }
+        if let Some(key_bits) = rsa_encryption_key(der) {
+            let rsa = RsaPublicKeyDer::from_der(key_bits)?;
+            return Self::rsa(
+                rsa.modulus.as_bytes(),
+                rsa.public_exponent.as_bytes(),
+                policy,
+            );
         }
         let spki = SubjectPublicKeyInfoRef::from_der(der)?;
         Self::from_spki_with_policy(&spki, policy)
@@ -407,6 +416,34 @@ const P384_SPKI_PREFIX: &[u8] = &[
     0x30, 0x76, 0x30, 0x10, 0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01, 0x06, 0x05, 0x2b,
     0x81, 0x04, 0x00, 0x22, 0x03, 0x62, 0x00,
 ];
+
+/// `AlgorithmIdentifier { rsaEncryption, NULL }` (RFC 3279 §2.3.1), DER.
+const RSA_ENCRYPTION_ALGORITHM: &[u8] = &[
+    0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+];
+
+/// The RSAPublicKey inside an `rsaEncryption` SubjectPublicKeyInfo in its DER form (minimal
+/// lengths, NULL parameters, no unused bits, nothing trailing); `None` for anything else,
+/// which is left to the general decoder.
+fn rsa_encryption_key(der: &[u8]) -> Option<&[u8]> {
+    let spki = der_content(der, 0x30)?;
+    let bit_string = der_content(spki.strip_prefix(RSA_ENCRYPTION_ALGORITHM)?, 0x03)?;
+    bit_string.strip_prefix(&[0])
+}
+
+/// The content of `der` when it is exactly one TLV with identifier `tag` and a minimal
+/// definite length of at most two octets.
+fn der_content(der: &[u8], tag: u8) -> Option<&[u8]> {
+    let (content, len) = match der {
+        [t, short, rest @ ..] if *t == tag && *short < 0x80 => (rest, usize::from(*short)),
+        [t, 0x81, len, rest @ ..] if *t == tag && *len >= 0x80 => (rest, usize::from(*len)),
+        [t, 0x82, high, low, rest @ ..] if *t == tag && *high != 0 => {
+            (rest, usize::from(u16::from_be_bytes([*high, *low])))
+        }
+        _ => return None,
+    };
+    (content.len() == len).then_some(content)
+}
 
 /// The uncompressed SEC1 encoding of a point that decoded: the input itself when it was
 /// uncompressed (`04 || x || y`, already checked to be on the curve), else `encode`'s
