@@ -351,7 +351,7 @@ fn check_serial(serial: &[u8], leniency: Leniency) -> Result<(), Error> {
 fn check_spki(content: &[u8]) -> der::Result<()> {
     let mut r = Reader::new(content)?;
     let mut alg = r.sequence()?;
-    alg.oid()?;
+    alg.oid_bytes()?;
     if !alg.is_empty() {
         alg.tlv()?;
     }

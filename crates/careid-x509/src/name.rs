@@ -278,6 +278,22 @@ fn value_equal(a: Tlv<'_>, b: Tlv<'_>) -> bool {
     if a.tag == b.tag && a.value == b.value {
         return true;
     }
+    // ASCII text in any of the string types whose ASCII octets are their characters (what
+    // nearly every CA writes): compared in place, without decoding.
+    let text = |t: Tlv<'_>| {
+        matches!(
+            t.tag,
+            tag::UTF8_STRING
+                | tag::PRINTABLE_STRING
+                | tag::IA5_STRING
+                | tag::NUMERIC_STRING
+                | tag::VISIBLE_STRING
+                | tag::TELETEX_STRING
+        ) && t.value.is_ascii()
+    };
+    if text(a) && text(b) {
+        return ascii_normalised_eq(a.value, b.value);
+    }
     match (directory_string(a), directory_string(b)) {
         (Some(x), Some(y)) => normalised_eq(&x, &y),
         _ => false,
@@ -339,15 +355,35 @@ fn normalised_eq(a: &str, b: &str) -> bool {
     folded(a).eq(folded(b))
 }
 
-/// [`normalised_eq`] for ASCII text, byte by byte.
+/// [`normalised_eq`] for ASCII text, byte by byte in one pass: the same sequence of
+/// whitespace-separated words, each equal ignoring ASCII case.
 fn ascii_normalised_eq(a: &[u8], b: &[u8]) -> bool {
-    let mut x = a.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
-    let mut y = b.split(u8::is_ascii_whitespace).filter(|w| !w.is_empty());
+    let blank = |s: &[u8], i: usize| s.get(i).is_some_and(u8::is_ascii_whitespace);
+    let (mut i, mut j) = (0, 0);
     loop {
-        match (x.next(), y.next()) {
-            (None, None) => return true,
-            (Some(p), Some(q)) if p.eq_ignore_ascii_case(q) => {}
+        while blank(a, i) {
+            i += 1;
+        }
+        while blank(b, j) {
+            j += 1;
+        }
+        match (i < a.len(), j < b.len()) {
+            (false, false) => return true,
+            (true, true) => {}
             _ => return false,
+        }
+        // One word from each side.
+        loop {
+            let x = a.get(i).filter(|c| !c.is_ascii_whitespace());
+            let y = b.get(j).filter(|c| !c.is_ascii_whitespace());
+            match (x, y) {
+                (None, None) => break,
+                (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {
+                    i += 1;
+                    j += 1;
+                }
+                _ => return false,
+            }
         }
     }
 }
@@ -619,6 +655,31 @@ mod tests {
             ("", "   ", true),
         ] {
             assert_eq!(normalised_eq(a, b), eq, "{a:?} {b:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// The one-pass comparison against the plain definition: split on ASCII whitespace,
+        /// drop empty words, compare the words ignoring ASCII case. A small alphabet makes
+        /// equal pairs common.
+        #[test]
+        fn ascii_comparison_matches_its_definition(a in "[aAbB \t\n-]{0,12}", b in "[aAbB \t\n-]{0,12}") {
+            let words = |s: &str| -> Vec<String> {
+                s.split(|c: char| c.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            };
+            let expected = words(&a) == words(&b);
+            proptest::prop_assert_eq!(ascii_normalised_eq(a.as_bytes(), b.as_bytes()), expected);
+            proptest::prop_assert_eq!(normalised_eq(&a, &b), expected);
+            // In a Name, across the string types.
+            for (ta, tb) in [(0x13, 0x0c), (0x0c, 0x16), (0x14, 0x13)] {
+                let x = name_der(&[(CN, ta, &a)]);
+                let y = name_der(&[(CN, tb, &b)]);
+                let (x, y) = (Name::from_der(&x).unwrap(), Name::from_der(&y).unwrap());
+                proptest::prop_assert_eq!(x.matches(&y), expected);
+            }
         }
     }
 

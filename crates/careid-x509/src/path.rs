@@ -413,8 +413,8 @@ impl<'v, 'c> Build<'v, 'c> {
             .iter()
             .enumerate()
             .filter(|(i, c)| {
-                c.subject.matches(&current.issuer)
-                    && !path.contains(i)
+                !path.contains(i)
+                    && c.subject.matches(&current.issuer)
                     && (c.spki != target.spki || !c.subject.matches(&target.subject))
                     && !path.iter().any(|p| {
                         inters
