@@ -82,10 +82,11 @@ pub mod rbac {
 /// ```
 pub mod x509 {
     pub use careid_x509::{
-        CardKeyPurpose, Certificate, Crl, CrlSet, Error, KeyUsage, Name, NhsCardValidator,
-        NhsIdentity, PolicySettings, PublishedAnchor, Purpose, RevocationMode, RevocationPolicy,
-        RevocationStatus, Time, TrustAnchor, UserUuid, ValidationCache, Validator,
-        ValidatorBuilder, VerifiedPath,
+        AnchorField, Budget, BudgetKind, CacheStats, CardKeyPurpose, Certificate, Crl, CrlSet,
+        Error, Input, KeyUsage, Malformed, Name, NameForm, NhsCardValidator, NhsIdentity,
+        ObjectIdentifier, PolicySettings, PublishedAnchor, Purpose, RevocationMode,
+        RevocationPolicy, RevocationReason, RevocationStatus, RevocationUnknownCause, Time,
+        TrustAnchor, UserUuid, ValidationCache, Validator, ValidatorBuilder, VerifiedPath,
     };
 }
 

@@ -4,8 +4,9 @@
 use crate::CliError;
 use base64::Engine as _;
 use careid::x509::{
-    CardKeyPurpose, Certificate, CrlSet, Error, NhsCardValidator, RevocationPolicy,
-    RevocationStatus, Time, TrustAnchor, Validator, ValidatorBuilder, VerifiedPath,
+    AnchorField, CardKeyPurpose, Certificate, CrlSet, Error, NhsCardValidator, PublishedAnchor,
+    RevocationPolicy, RevocationStatus, Time, TrustAnchor, Validator, ValidatorBuilder,
+    VerifiedPath,
 };
 use careid_testkit::{TestPki, X509Fixtures};
 use clap::{Args, Subcommand, ValueEnum};
@@ -20,7 +21,63 @@ pub enum X509Command {
     /// Validate a certificate's path to trusted roots (RFC 5280 §6.1, CRLs per §6.3) and
     /// print the chain and the verdict, or the precise reason for rejection.
     Verify(VerifyArgs),
+    /// Print the published metadata of the NHS G2 CA certificates (serial numbers, SHA-1
+    /// thumbprints, downloads), and check a downloaded certificate against it before trusting
+    /// it.
+    Anchors(AnchorsArgs),
 }
+
+/// Arguments of `careid x509 anchors`.
+#[derive(Debug, Args)]
+pub struct AnchorsArgs {
+    /// The NHS PKI G2 hierarchy (the only one careid records).
+    #[arg(long, required = true)]
+    pub nhs_g2: bool,
+    /// A certificate (DER or PEM) to check against the published metadata: exit status 0
+    /// when it is one of them, 1 when not.
+    #[arg(long)]
+    pub check: Option<PathBuf>,
+}
+
+/// One published NHS G2 CA certificate: the metadata careid checks, and what to print.
+struct NhsCa {
+    name: &'static str,
+    subject: &'static str,
+    role: &'static str,
+    expires: &'static str,
+    download: &'static str,
+    published: PublishedAnchor,
+}
+
+/// Where NHS England publishes the G2 metadata (X509.md §3).
+const NHS_PKI_PAGE: &str = "https://digital.nhs.uk/cyber-and-data-security/guidance-and-resources/nhs-pki-certificate-information";
+
+const NHS_G2: [NhsCa; 3] = [
+    NhsCa {
+        name: "NHS Root Authority G2",
+        subject: "C=GB, O=NHS, OU=CA, CN=NHS Root Authority G2",
+        role: "root: the trust anchor for card certificates",
+        expires: "2042-04-07",
+        download: "https://pki.nhs.uk/live/G2/root/NHSRootAuthorityG2.crt",
+        published: PublishedAnchor::NHS_ROOT_AUTHORITY_G2,
+    },
+    NhsCa {
+        name: "NHS Authentication G2",
+        subject: "C=GB, O=nhs, OU=CA, CN=NHS Authentication G2",
+        role: "intermediate: issues card authentication certificates",
+        expires: "2032-09-15",
+        download: "https://pki.nhs.uk/live/G2/auth/NHSauthG2.crt",
+        published: PublishedAnchor::NHS_AUTHENTICATION_G2,
+    },
+    NhsCa {
+        name: "NHS Signing G2",
+        subject: "C=GB, O=nhs, OU=CA, CN=NHS Signing G2",
+        role: "intermediate: issues card signing certificates",
+        expires: "2032-09-15",
+        download: "https://pki.nhs.uk/live/G2/sign/NHSsignG2.crt",
+        published: PublishedAnchor::NHS_SIGNING_G2,
+    },
+];
 
 /// Arguments of `careid x509 verify`.
 #[derive(Debug, Args)]
@@ -71,7 +128,94 @@ pub enum ProfileArg {
 pub(crate) fn run(cmd: &X509Command, out: &mut dyn Write) -> Result<ExitCode, CliError> {
     match cmd {
         X509Command::Verify(args) => verify(args, out),
+        X509Command::Anchors(args) => anchors(args, out),
     }
+}
+
+fn anchors(args: &AnchorsArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
+    let colons = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    let Some(path) = &args.check else {
+        writeln!(out, "NHS PKI G2, as published at {NHS_PKI_PAGE}")?;
+        for ca in &NHS_G2 {
+            writeln!(out, "{}", ca.name)?;
+            writeln!(out, "  subject: {}", ca.subject)?;
+            writeln!(out, "  role: {}", ca.role)?;
+            writeln!(out, "  serial: {}", colons(ca.published.serial))?;
+            writeln!(
+                out,
+                "  SHA-1 thumbprint: {}",
+                colons(&ca.published.sha1_thumbprint)
+            )?;
+            match ca.published.sha256_fingerprint {
+                Some(fingerprint) => {
+                    writeln!(out, "  SHA-256 fingerprint: {}", colons(&fingerprint))?;
+                }
+                None => writeln!(out, "  SHA-256 fingerprint: not recorded yet")?,
+            }
+            writeln!(out, "  expires: {}", ca.expires)?;
+            writeln!(out, "  download: {}", ca.download)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    };
+    let der = pem_or_der(&read(path)?, "CERTIFICATE", "--check")?
+        .into_iter()
+        .next()
+        .ok_or(CliError::Decode {
+            what: "--check",
+            expected: "a certificate",
+        })?;
+    let found = check_published(&der, NHS_G2.iter().map(|ca| (ca.name, &ca.published)))?;
+    if let Ok(cert) = Certificate::from_der(&der) {
+        writeln!(out, "certificate: {}", cert.subject())?;
+    }
+    match found {
+        Published::Matches(name) => {
+            writeln!(
+                out,
+                "matches the published {name} (serial number and SHA-1 thumbprint)"
+            )?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Published::Differs(mismatches) => {
+            for (name, field) in mismatches {
+                writeln!(out, "not {name}: the {field} differs")?;
+            }
+            writeln!(out, "verdict: NOT a published NHS G2 CA certificate")?;
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+/// What [`check_published`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum Published<'a> {
+    /// The certificate is the one published under this name.
+    Matches(&'a str),
+    /// It is none of them: for each, the first field that differs.
+    Differs(Vec<(&'a str, AnchorField)>),
+}
+
+/// Checks `der` against each published anchor in turn. A certificate that does not decode is
+/// an error.
+fn check_published<'a>(
+    der: &[u8],
+    candidates: impl IntoIterator<Item = (&'a str, &'a PublishedAnchor)>,
+) -> Result<Published<'a>, CliError> {
+    let mut mismatches = Vec::new();
+    for (name, published) in candidates {
+        match TrustAnchor::from_der_checked(der, published) {
+            Ok(_) => return Ok(Published::Matches(name)),
+            Err(Error::AnchorMismatch { field }) => mismatches.push((name, field)),
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(Published::Differs(mismatches))
 }
 
 fn verify(args: &VerifyArgs, out: &mut dyn Write) -> Result<ExitCode, CliError> {
@@ -356,6 +500,46 @@ mod tests {
             text.contains("-> refused: the certificate at depth 0 expired at 2036-01-01T00:00:00Z"),
             "{text}"
         );
+    }
+
+    #[test]
+    fn published_metadata_is_checked_field_by_field() {
+        use careid::x509::{AnchorField, Certificate, PublishedAnchor};
+        let root = &careid_testkit::TestPki::get().root;
+        let serial = Certificate::from_der(root)
+            .unwrap()
+            .serial_number()
+            .to_vec();
+        let sha1: [u8; 20] = sha1_of(root);
+        // Metadata recorded from the test root itself: it matches.
+        let serial: &'static [u8] = Box::leak(serial.into_boxed_slice());
+        let own = PublishedAnchor::new(serial, sha1);
+        let other_thumbprint = PublishedAnchor::new(serial, [0; 20]);
+        let found =
+            super::check_published(root, [("wrong", &other_thumbprint), ("test root", &own)])
+                .unwrap();
+        assert_eq!(found, super::Published::Matches("test root"));
+        let found = super::check_published(
+            root,
+            [
+                ("wrong thumbprint", &other_thumbprint),
+                ("NHS root", &PublishedAnchor::NHS_ROOT_AUTHORITY_G2),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            found,
+            super::Published::Differs(vec![
+                ("wrong thumbprint", AnchorField::Sha1Thumbprint),
+                ("NHS root", AnchorField::SerialNumber)
+            ])
+        );
+        assert!(super::check_published(&[0x30, 0x00], [("x", &own)]).is_err());
+    }
+
+    fn sha1_of(der: &[u8]) -> [u8; 20] {
+        use sha1::Digest as _;
+        sha1::Sha1::digest(der).into()
     }
 
     #[test]

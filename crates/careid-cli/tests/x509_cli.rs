@@ -11,7 +11,7 @@ mod common;
 
 use base64::Engine as _;
 use careid_testkit::{TestPki, X509Fixtures};
-use common::{careid, stdout, write};
+use common::{careid, stdout, text, write};
 
 fn pem(label: &str, ders: &[&[u8]]) -> Vec<u8> {
     let mut out = String::new();
@@ -231,4 +231,58 @@ fn unusable_inputs_exit_2() {
     std::fs::write(&junk, b"not a certificate").unwrap();
     let out = careid(&["x509", "verify", "--roots", &junk, &f.leaf]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn anchors_prints_the_published_nhs_g2_metadata() {
+    let out = careid(&["x509", "anchors", "--nhs-g2"]);
+    assert!(out.status.success());
+    let text = stdout(&out);
+    // As published by NHS England (transcribed in the design, X509.md §3).
+    for expected in [
+        "NHS Root Authority G2",
+        "subject: C=GB, O=NHS, OU=CA, CN=NHS Root Authority G2",
+        "serial: 02:96:29:01:0A:7A:10:CB:C9:D5:30:17:A7:B8:F4:9C",
+        "SHA-1 thumbprint: 7E:05:FA:62:9B:5E:66:DB:B8:0E:97:41:7D:24:73:CB:CF:5A:31:06",
+        "expires: 2042-04-07",
+        "download: https://pki.nhs.uk/live/G2/root/NHSRootAuthorityG2.crt",
+        "serial: 5F:C4:71:31:2B:0B:78:83:F4:0A:F5:7E:FD:0B:1F:07",
+        "SHA-1 thumbprint: 1F:30:1F:CA:68:4D:9E:13:AD:4D:BA:7C:8F:2B:A1:26:F9:C4:C0:15",
+        "serial: 26:E0:4E:42:71:05:6A:EE:AC:05:6C:9F:3A:59:2E:D3",
+        "SHA-1 thumbprint: 49:91:7C:B5:ED:2B:50:1B:C2:78:25:2C:5C:0F:FC:CC:57:09:A4:24",
+        "SHA-256 fingerprint: not recorded yet",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    // The hierarchy is named explicitly.
+    assert_eq!(careid(&["x509", "anchors"]).status.code(), Some(2));
+}
+
+#[test]
+fn anchors_check_refuses_a_certificate_that_is_not_published() {
+    let f = files();
+    let out = careid(&["x509", "anchors", "--nhs-g2", "--check", &f.roots]);
+    assert!(
+        stdout(&out).contains("certificate: C=GB, O=NHS, OU=CA, CN=careid TEST Root Authority G2"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let printed = stdout(&out);
+    assert!(
+        printed.contains("not NHS Root Authority G2: the serial number differs"),
+        "{printed}"
+    );
+    assert!(
+        printed.contains("verdict: NOT a published NHS G2 CA certificate"),
+        "{printed}"
+    );
+    // Not a certificate at all: an error, not a verdict.
+    let out = careid(&["x509", "anchors", "--nhs-g2", "--check", &f.root_crl]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stdout(&out).contains("verdict"));
+    assert!(text(&out).contains("x509:"), "{}", text(&out));
 }

@@ -78,6 +78,21 @@ impl PublishedAnchor {
         sha256_fingerprint: None,
     };
 
+    /// NHS Signing G2 (`C=GB, O=nhs, OU=CA, CN=NHS Signing G2`, expires 2032-09-15): the CA
+    /// of smartcard signing certificates (prescription signatures), an intermediate under the
+    /// root, usable as an anchor only by explicit choice.
+    pub const NHS_SIGNING_G2: Self = Self {
+        serial: &[
+            0x26, 0xE0, 0x4E, 0x42, 0x71, 0x05, 0x6A, 0xEE, 0xAC, 0x05, 0x6C, 0x9F, 0x3A, 0x59,
+            0x2E, 0xD3,
+        ],
+        sha1_thumbprint: [
+            0x49, 0x91, 0x7C, 0xB5, 0xED, 0x2B, 0x50, 0x1B, 0xC2, 0x78, 0x25, 0x2C, 0x5C, 0x0F,
+            0xFC, 0xCC, 0x57, 0x09, 0xA4, 0x24,
+        ],
+        sha256_fingerprint: None,
+    };
+
     /// Metadata for another anchor.
     pub const fn new(serial: &'static [u8], sha1_thumbprint: [u8; 20]) -> Self {
         Self {
