@@ -26,13 +26,15 @@
 /// re-sent, and the transport trait a reader implements. See [`careid_pkcs15`] and
 /// [`careid_apdu`].
 pub mod card {
-    pub use careid_apdu::{CardTransport, StatusWord, TransportError};
+    pub use careid_apdu::{
+        CardTransport, Error as ApduError, MalformedReason, StatusWord, TlvError, TransportError,
+    };
     /// Cards in PC/SC readers (`pcsc` feature): see [`careid_pcsc`].
     #[cfg(feature = "pcsc")]
     pub use careid_pcsc::{self as pcsc, PcscCard, ReaderEvent, Watcher, list_readers};
     pub use careid_pkcs15::{
-        CertificateInfo, Error, Hash, KeyAlgorithm, KeyInfo, Pin, PinStatus, ProfileKind, Session,
-        Token,
+        CertificateInfo, Error, Hash, KeyAlgorithm, KeyInfo, ObjectKind, Operation, Pin, PinStatus,
+        ProfileKind, Session, Structure, Token,
     };
 }
 
@@ -58,6 +60,11 @@ pub mod rbac {
         Decoded, Deny, DenyReason, Error, Grant, GrantSource, JobRoleCode, LoadOptions, NrbacRoles,
         OdsCode, Permit, Policy, PolicyBuilder, RoleMatch, RoleProfile, RoleProfileEntry,
         RoleSelection, UserRoleProfileId, WorkgroupCode,
+    };
+    /// What an [`Error`] or a diagnostic names.
+    pub use careid_rbac::{
+        ClaimDiagnostic, CodeFault, CodeKind, ElementProblem, Input, JsonType, LoadDiagnostic,
+        PolicyList, Referrer,
     };
 }
 
@@ -116,12 +123,13 @@ pub mod token {
     #[cfg(feature = "http")]
     pub use careid_assert::HttpFetcher;
     pub use careid_assert::{
-        AccessTokenExpectations, AssuranceLevel, AuthorizationRequest, CachePolicy, Claims, Error,
-        Fetch, FetchError, Fetched, IdTokenExpectations, Input, JwkSet, JwsSigner, KeyResolver,
-        KeyStore, LoginSecrets, MemoryReplayCache, PendingLogin, Provider, ProviderMetadata,
-        RelyingParty, RelyingPartyBuilder, ReplayCache, UnixTime, UrlPolicy, VerificationKey,
-        VerifiedAccessToken, VerifiedIdToken, VerifiedLogoutToken, VerifiedUserInfo,
-        client_assertion, discovery_url,
+        AccessTokenExpectations, AssuranceLevel, AudienceProblem, AuthorizationRequest, AzpProblem,
+        CachePolicy, ClaimProblem, Claims, Error, Fetch, FetchError, Fetched, HeaderAlg,
+        HeaderParam, IdTokenExpectations, Input, JwkSet, JwsSigner, KeyResolver, KeyStore,
+        LoginSecrets, Malformed, MemoryReplayCache, Nesting, PendingLogin, Provider,
+        ProviderMetadata, RelyingParty, RelyingPartyBuilder, ReplayCache, Segment, TokenKind,
+        TransportFailure, TypeEvidence, UnixTime, UrlPolicy, VerificationKey, VerifiedAccessToken,
+        VerifiedIdToken, VerifiedLogoutToken, VerifiedUserInfo, client_assertion, discovery_url,
     };
 }
 
@@ -129,7 +137,7 @@ pub mod token {
 pub mod crypto {
     pub use careid_crypto::{
         AlgorithmSet, Error, Jwk, KeyKind, KeyPolicy, PublicKey, SignatureAlgorithm,
-        SignatureFormat,
+        SignatureFormat, UnsupportedCurveName,
     };
 }
 
@@ -187,11 +195,13 @@ pub mod fido {
     #[cfg(feature = "hid")]
     pub use careid_ctap::hid;
     pub use careid_ctap::{
-        Aaguid, AttestationFormat, AttestationObject, Authenticator, AuthenticatorData,
-        AuthenticatorInfo, ClientDataType, CollectedClientData, CredentialDescriptor, Device,
-        DeviceOptions, Error as CtapError, Flags, GetAssertionRequest, GetAssertionResponse,
+        Aaguid, AttestationFormat, AttestationObject, AuthDataError, Authenticator,
+        AuthenticatorData, AuthenticatorInfo, BackendOperation, CborError, CborErrorKind,
+        ClientDataType, CollectedClientData, CredentialDescriptor, Device, DeviceOptions,
+        Error as CtapError, Flags, FramingError, GetAssertionRequest, GetAssertionResponse,
         HidTransport, IgnoreKeepalives, Keepalive, KeepaliveHook, KeepaliveStatus,
-        MakeCredentialRequest, Permissions, Pin, PinUvAuthProtocol, RelyingParty as RpEntity,
-        StatusCode, TransportError, UserEntity, rand_core,
+        MakeCredentialRequest, MemberKey, MemberProblem, Permissions, Pin, PinProtocolError,
+        PinUvAuthProtocol, RelyingParty as RpEntity, StatusCode, TransportError, UserEntity,
+        rand_core,
     };
 }
