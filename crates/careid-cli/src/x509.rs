@@ -33,8 +33,9 @@ pub struct AnchorsArgs {
     /// The NHS PKI G2 hierarchy (the only one careid records).
     #[arg(long, required = true)]
     pub nhs_g2: bool,
-    /// A certificate (DER or PEM) to check against the published metadata: exit status 0
-    /// when it is one of them, 1 when not.
+    /// A certificate file (DER, or PEM with one or more certificates) to check against the
+    /// published metadata: exit status 0 when every certificate in it is one of them, 1 when
+    /// not.
     #[arg(long)]
     pub check: Option<PathBuf>,
 }
@@ -163,32 +164,36 @@ fn anchors(args: &AnchorsArgs, out: &mut dyn Write) -> Result<ExitCode, CliError
         }
         return Ok(ExitCode::SUCCESS);
     };
-    let der = pem_or_der(&read(path)?, "CERTIFICATE", "--check")?
-        .into_iter()
-        .next()
-        .ok_or(CliError::Decode {
-            what: "--check",
-            expected: "a certificate",
-        })?;
-    let found = check_published(&der, NHS_G2.iter().map(|ca| (ca.name, &ca.published)))?;
-    if let Ok(cert) = Certificate::from_der(&der) {
-        writeln!(out, "certificate: {}", cert.subject())?;
-    }
-    match found {
-        Published::Matches(name) => {
-            writeln!(
+    // Every certificate in the file (a PEM bundle of the hierarchy is common): all must be
+    // published ones.
+    let mut all_published = true;
+    for der in read_certificates(path, "--check")? {
+        let found = check_published(&der, NHS_G2.iter().map(|ca| (ca.name, &ca.published)))?;
+        if let Ok(cert) = Certificate::from_der(&der) {
+            writeln!(out, "certificate: {}", cert.subject())?;
+        }
+        match found {
+            Published::Matches(name) => writeln!(
                 out,
-                "matches the published {name} (serial number and SHA-1 thumbprint)"
-            )?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Published::Differs(mismatches) => {
-            for (name, field) in mismatches {
-                writeln!(out, "not {name}: the {field} differs")?;
+                "  matches the published {name} (serial number and SHA-1 thumbprint)"
+            )?,
+            Published::Differs(mismatches) => {
+                all_published = false;
+                for (name, field) in mismatches {
+                    writeln!(out, "  not {name}: the {field} differs")?;
+                }
             }
-            writeln!(out, "verdict: NOT a published NHS G2 CA certificate")?;
-            Ok(ExitCode::from(1))
         }
+    }
+    if all_published {
+        writeln!(
+            out,
+            "verdict: every certificate is a published NHS G2 CA certificate"
+        )?;
+        Ok(ExitCode::SUCCESS)
+    } else {
+        writeln!(out, "verdict: NOT a published NHS G2 CA certificate")?;
+        Ok(ExitCode::from(1))
     }
 }
 

@@ -273,13 +273,19 @@ fn anchors_check_refuses_a_certificate_that_is_not_published() {
     assert_eq!(out.status.code(), Some(1));
     let printed = stdout(&out);
     assert!(
-        printed.contains("not NHS Root Authority G2: the serial number differs"),
+        printed.contains("  not NHS Root Authority G2: the serial number differs"),
         "{printed}"
     );
     assert!(
         printed.contains("verdict: NOT a published NHS G2 CA certificate"),
         "{printed}"
     );
+    // A bundle: every certificate is checked and reported.
+    let out = careid(&["x509", "anchors", "--nhs-g2", "--check", &f.roots_pem]);
+    assert_eq!(out.status.code(), Some(1));
+    let printed = stdout(&out);
+    assert_eq!(printed.matches("certificate: ").count(), 2, "{printed}");
+    assert!(printed.contains("CN=careid TEST P-256 Root"), "{printed}");
     // Not a certificate at all: an error, not a verdict.
     let out = careid(&["x509", "anchors", "--nhs-g2", "--check", &f.root_crl]);
     assert_eq!(out.status.code(), Some(2));

@@ -24,13 +24,14 @@ use std::sync::Mutex;
 /// **New card, known CA.** A path that misses is validated in full (every RFC 5280 check,
 /// every time: validity, constraints, policies, revocation), except that the signature on a
 /// CA certificate is not verified again when the memo holds that exact certificate DER with
-/// that exact issuer SubjectPublicKeyInfo, as verified earlier by this cache's validator
-/// (whose algorithm allow-list and key policy cannot change). A signature check is a pure
-/// function of those bytes, so the memo needs no invalidation; it keeps the most recent
-/// [`ValidationCache::DEFAULT_SIGNATURES`] pairs unless told otherwise
-/// ([`ValidationCache::remember_signatures`]). The end entity's own signature is always
-/// verified. With one issuing CA below the root, a first login then costs one signature
-/// verification instead of two.
+/// that exact issuer SubjectPublicKeyInfo, as verified by this cache's validator (whose
+/// algorithm allow-list and key policy cannot change) on a path that then validated to a
+/// trust anchor: a bag of certificates that chains to no anchor adds nothing, so it cannot
+/// crowd the real CAs out. A signature check is a pure function of those bytes, so the memo
+/// needs no invalidation; it keeps the [`ValidationCache::DEFAULT_SIGNATURES`] most recently
+/// used pairs unless told otherwise ([`ValidationCache::remember_signatures`]). The end
+/// entity's own signature is always verified. With one issuing CA below the root, a first
+/// login then costs one signature verification instead of two.
 #[derive(Debug)]
 pub struct ValidationCache {
     validator: Validator,
@@ -39,7 +40,7 @@ pub struct ValidationCache {
     memo: Mutex<SignatureMemo>,
 }
 
-/// Verified (issuer SubjectPublicKeyInfo, CA certificate) pairs, most recent last.
+/// Verified (issuer SubjectPublicKeyInfo, CA certificate) pairs, most recently used last.
 #[derive(Debug)]
 pub(crate) struct SignatureMemo {
     pairs: VecDeque<VerifiedSignature>,
@@ -63,19 +64,22 @@ impl SignatureMemo {
         }
     }
 
-    /// Whether the signature on `cert` was verified with the key `issuer_spki` (and counts
-    /// the hit).
+    /// Whether the signature on `cert` was verified with the key `issuer_spki`; a hit counts
+    /// and makes the pair the most recently used.
     pub(crate) fn check(&mut self, issuer_spki: &[u8], cert: &[u8]) -> bool {
-        let found = self.contains(issuer_spki, cert);
-        if found {
-            self.hits += 1;
+        let Some(at) = self.position(issuer_spki, cert) else {
+            return false;
+        };
+        self.hits += 1;
+        if let Some(pair) = self.pairs.remove(at) {
+            self.pairs.push_back(pair);
         }
-        found
+        true
     }
 
     /// Records a verified signature, forgetting the oldest pair when full.
     pub(crate) fn insert(&mut self, issuer_spki: &[u8], cert: &[u8]) {
-        if self.capacity == 0 || self.contains(issuer_spki, cert) {
+        if self.capacity == 0 || self.position(issuer_spki, cert).is_some() {
             return;
         }
         if self.pairs.len() >= self.capacity {
@@ -87,10 +91,10 @@ impl SignatureMemo {
         });
     }
 
-    fn contains(&self, issuer_spki: &[u8], cert: &[u8]) -> bool {
+    fn position(&self, issuer_spki: &[u8], cert: &[u8]) -> Option<usize> {
         self.pairs
             .iter()
-            .any(|p| *p.certificate == *cert && *p.issuer_spki == *issuer_spki)
+            .position(|p| *p.certificate == *cert && *p.issuer_spki == *issuer_spki)
     }
 }
 
@@ -242,7 +246,7 @@ mod tests {
     use super::SignatureMemo;
 
     #[test]
-    fn memo_needs_both_the_key_and_the_certificate_and_forgets_the_oldest() {
+    fn memo_needs_both_the_key_and_the_certificate_and_forgets_the_least_recently_used() {
         let mut memo = SignatureMemo::new(2);
         memo.insert(b"key-a", b"ca-1");
         assert!(memo.check(b"key-a", b"ca-1"));
@@ -252,11 +256,13 @@ mod tests {
         memo.insert(b"key-a", b"ca-1");
         assert_eq!(memo.pairs.len(), 1);
         memo.insert(b"key-a", b"ca-2");
+        // A hit makes ca-1 the most recently used: ca-2 is the one forgotten next.
+        assert!(memo.check(b"key-a", b"ca-1"));
         memo.insert(b"key-b", b"ca-3");
         assert_eq!(memo.pairs.len(), 2);
-        assert!(!memo.check(b"key-a", b"ca-1"));
-        assert!(memo.check(b"key-a", b"ca-2") && memo.check(b"key-b", b"ca-3"));
-        assert_eq!(memo.hits, 3);
+        assert!(!memo.check(b"key-a", b"ca-2"));
+        assert!(memo.check(b"key-a", b"ca-1") && memo.check(b"key-b", b"ca-3"));
+        assert_eq!(memo.hits, 4);
 
         let mut off = SignatureMemo::new(0);
         off.insert(b"key-a", b"ca-1");

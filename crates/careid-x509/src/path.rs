@@ -393,7 +393,9 @@ impl<'v, 'c> Build<'v, 'c> {
             };
             self.spend_signature()?;
             let issuer_spki = anchor.anchor.subject_public_key_info();
-            if let Err(e) = self.verify_signature(current, depth, key, issuer_spki) {
+            if let Err(e) =
+                verify_signature(self.config, self.memo, current, depth, key, issuer_spki)
+            {
                 record(best, e);
                 continue;
             }
@@ -451,16 +453,17 @@ impl<'v, 'c> Build<'v, 'c> {
             let Some(issuer) = inters.get(index) else {
                 continue;
             };
-            if let Err(source) = self.intermediate_key(index) {
-                record(best, Error::BadSignature { depth, source });
-                continue;
-            }
-            self.spend_signature()?;
-            let checked = match self.keys.get(index) {
-                Some(Some(Ok(key))) => self.verify_signature(current, depth, key, issuer.spki),
-                _ => Err(Error::UnknownIssuer { depth }),
+            let key = match import_key(&mut self.keys, inters, self.config.key_policy, index) {
+                Ok(key) => key,
+                Err(source) => {
+                    record(best, Error::BadSignature { depth, source });
+                    continue;
+                }
             };
-            if let Err(e) = checked {
+            spend_signature(&mut self.signatures, self.config)?;
+            if let Err(e) =
+                verify_signature(self.config, self.memo, current, depth, key, issuer.spki)
+            {
                 record(best, e);
                 continue;
             }
@@ -490,53 +493,7 @@ impl<'v, 'c> Build<'v, 'c> {
 
     /// Counts one signature verification against the budget.
     pub(crate) fn spend_signature(&mut self) -> Result<(), Error> {
-        self.signatures += 1;
-        if self.signatures > self.config.budget.max_signatures {
-            return Err(Error::BudgetExceeded {
-                budget: BudgetKind::Signatures,
-                limit: self.config.budget.max_signatures,
-            });
-        }
-        Ok(())
-    }
-
-    /// §6.1.3(a)(1): the signature on `cert` with its issuer's key (whose SubjectPublicKeyInfo
-    /// is `issuer_spki`), over the TBS bytes as they were received. The caller has counted it
-    /// against the budget. A CA certificate's signature found in the memo is not verified
-    /// again; one verified here is recorded (the end entity's never is: each card has its own).
-    fn verify_signature(
-        &self,
-        cert: &Certificate<'_>,
-        depth: usize,
-        key: &PublicKey,
-        issuer_spki: &[u8],
-    ) -> Result<(), Error> {
-        let memo = self.memo.filter(|_| depth > 0);
-        if let Some(memo) = memo
-            && memo
-                .lock()
-                .is_ok_and(|mut m| m.check(issuer_spki, cert.der))
-        {
-            return Ok(());
-        }
-        let algorithm = cert
-            .signature_algorithm
-            .clone()
-            .map_err(|source| Error::BadSignature { depth, source })?;
-        key.verify(
-            self.config.algorithms,
-            algorithm,
-            SignatureFormat::Der,
-            cert.tbs,
-            cert.signature,
-        )
-        .map_err(|source| Error::BadSignature { depth, source })?;
-        if let Some(memo) = memo
-            && let Ok(mut m) = memo.lock()
-        {
-            m.insert(issuer_spki, cert.der);
-        }
-        Ok(())
+        spend_signature(&mut self.signatures, self.config)
     }
 
     /// The key of intermediate `index`, imported once per validation.
@@ -544,17 +501,23 @@ impl<'v, 'c> Build<'v, 'c> {
         &mut self,
         index: usize,
     ) -> Result<&PublicKey, careid_crypto::Error> {
-        let config = self.config;
-        let inters = self.inters;
-        let slot = self
-            .keys
-            .get_mut(index)
-            .ok_or(careid_crypto::Error::KeyNotForVerification)?;
-        let imported = slot.get_or_insert_with(|| match inters.get(index) {
-            Some(cert) => PublicKey::from_spki_der_with_policy(cert.spki, config.key_policy),
-            None => Err(careid_crypto::Error::KeyNotForVerification),
-        });
-        imported.as_ref().map_err(Clone::clone)
+        import_key(&mut self.keys, self.inters, self.config.key_policy, index)
+    }
+
+    /// After a whole path validated: records the signatures on its CA certificates in the
+    /// memo (never on the target), each with the key of the certificate above it.
+    fn remember_signatures(&self, anchor_spki: &[u8], certs: &[&Certificate<'_>]) {
+        let Some(memo) = self.memo else {
+            return;
+        };
+        let Ok(mut memo) = memo.lock() else {
+            return;
+        };
+        let mut issuer_spki = anchor_spki;
+        for cert in certs.iter().take(certs.len().saturating_sub(1)) {
+            memo.insert(issuer_spki, cert.der);
+            issuer_spki = cert.spki;
+        }
     }
 
     /// RFC 5280 §6.1.2-§6.1.5 over a complete candidate path, then revocation (§6.3).
@@ -790,6 +753,7 @@ impl<'v, 'c> Build<'v, 'c> {
         };
         let (revocation, crl_window) = self.check_revocation(c, &certs, nesting)?;
 
+        self.remember_signatures(anchor.anchor.subject_public_key_info(), &certs);
         let mut chain: Vec<Box<[u8]>> = Vec::with_capacity(n);
         chain.extend(certs.iter().rev().map(|c| Box::<[u8]>::from(c.der)));
         Ok(VerifiedPath::new(PathData {
@@ -929,6 +893,69 @@ impl<'v, 'c> Build<'v, 'c> {
 
 /// Keeps the most relevant error: a later stage beats an earlier one; among "no issuer"
 /// errors, the one that got further up the path wins.
+/// Counts one signature verification in `spent` against the budget.
+fn spend_signature(spent: &mut usize, config: &Config) -> Result<(), Error> {
+    *spent += 1;
+    if *spent > config.budget.max_signatures {
+        return Err(Error::BudgetExceeded {
+            budget: BudgetKind::Signatures,
+            limit: config.budget.max_signatures,
+        });
+    }
+    Ok(())
+}
+
+/// The key of intermediate `index`, imported (under `policy`) into `keys` on first use.
+fn import_key<'k>(
+    keys: &'k mut [Option<Result<PublicKey, careid_crypto::Error>>],
+    inters: &[Certificate<'_>],
+    policy: KeyPolicy,
+    index: usize,
+) -> Result<&'k PublicKey, careid_crypto::Error> {
+    let slot = keys
+        .get_mut(index)
+        .ok_or(careid_crypto::Error::KeyNotForVerification)?;
+    let imported = slot.get_or_insert_with(|| match inters.get(index) {
+        Some(cert) => PublicKey::from_spki_der_with_policy(cert.spki, policy),
+        None => Err(careid_crypto::Error::KeyNotForVerification),
+    });
+    imported.as_ref().map_err(Clone::clone)
+}
+
+/// §6.1.3(a)(1): the signature on `cert` with its issuer's key (whose SubjectPublicKeyInfo is
+/// `issuer_spki`), over the TBS bytes as they were received; the caller has counted it against
+/// the budget. A CA certificate (`depth > 0`) whose signature the memo records, for this exact
+/// DER and issuer key, from a path this validator validated earlier, is not verified again.
+fn verify_signature(
+    config: &Config,
+    memo: Option<&Mutex<SignatureMemo>>,
+    cert: &Certificate<'_>,
+    depth: usize,
+    key: &PublicKey,
+    issuer_spki: &[u8],
+) -> Result<(), Error> {
+    if depth > 0
+        && let Some(memo) = memo
+        && memo
+            .lock()
+            .is_ok_and(|mut m| m.check(issuer_spki, cert.der))
+    {
+        return Ok(());
+    }
+    let algorithm = cert
+        .signature_algorithm
+        .clone()
+        .map_err(|source| Error::BadSignature { depth, source })?;
+    key.verify(
+        config.algorithms,
+        algorithm,
+        SignatureFormat::Der,
+        cert.tbs,
+        cert.signature,
+    )
+    .map_err(|source| Error::BadSignature { depth, source })
+}
+
 fn record(best: &mut Option<Error>, e: Error) {
     let replace = match best {
         None => true,

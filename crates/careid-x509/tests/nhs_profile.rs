@@ -381,6 +381,25 @@ fn cache_remembers_ca_signatures_for_new_cards_and_still_runs_every_other_check(
     }
     assert_eq!(only_impostor.stats().signatures_remembered, 0);
 
+    // A CA whose signature verifies on a path that then fails (the CA expired in 2040) is
+    // not remembered: only paths that validate count, so a stream of invalid chains cannot
+    // crowd the real CAs out of the memo.
+    let fresh = ValidationCache::new(validator.clone(), 0);
+    for _ in 0..2 {
+        assert!(matches!(
+            fresh.validate(&pki.user_rsa, &inters, &set, at("2041-01-01T00:00:00Z")),
+            Err(Error::Expired { depth: 1, .. })
+        ));
+    }
+    assert_eq!(fresh.stats().signatures_remembered, 0);
+    fresh
+        .validate(&pki.user_rsa, &inters, &set, at(WHEN))
+        .unwrap();
+    fresh
+        .validate(&pki.user_p256, &inters, &set, at(WHEN))
+        .unwrap();
+    assert_eq!(fresh.stats().signatures_remembered, 1);
+
     // Told to remember nothing, it verifies every signature every time.
     let forgetful = ValidationCache::new(validator, 0).remember_signatures(0);
     for user in [&pki.user_rsa, &pki.user_p256, &pki.user_rsa] {
