@@ -119,12 +119,7 @@ impl PublicKey {
             return Self::p384_sec1(point);
         }
         if let Some(key_bits) = rsa_encryption_key(der) {
-            let rsa = RsaPublicKeyDer::from_der(key_bits)?;
-            return Self::rsa(
-                rsa.modulus.as_bytes(),
-                rsa.public_exponent.as_bytes(),
-                policy,
-            );
+            return Self::rsa_public_key_der(key_bits, policy);
         }
         let spki = SubjectPublicKeyInfoRef::from_der(der)?;
         Self::from_spki_with_policy(&spki, policy)
@@ -146,12 +141,7 @@ impl PublicKey {
                 if !params.is_none_or(|p| p.is_null()) {
                     return Err(Error::BadAlgorithmParameters { oid });
                 }
-                let rsa = RsaPublicKeyDer::from_der(key_bits)?;
-                Self::rsa(
-                    rsa.modulus.as_bytes(),
-                    rsa.public_exponent.as_bytes(),
-                    policy,
-                )
+                Self::rsa_public_key_der(key_bits, policy)
             }
             oids::RSASSA_PSS => {
                 let permitted = match params {
@@ -165,13 +155,7 @@ impl PublicKey {
                             .ok_or(Error::BadAlgorithmParameters { oid })?,
                     ),
                 };
-                let rsa = RsaPublicKeyDer::from_der(key_bits)?;
-                Self::rsa(
-                    rsa.modulus.as_bytes(),
-                    rsa.public_exponent.as_bytes(),
-                    policy,
-                )?
-                .restrict(permitted)
+                Self::rsa_public_key_der(key_bits, policy)?.restrict(permitted)
             }
             oids::EC_PUBLIC_KEY => {
                 let curve: der::oid::ObjectIdentifier = params
@@ -337,6 +321,17 @@ impl PublicKey {
         };
         key.permitted = key.kind().algorithms();
         key
+    }
+
+    /// A DER `RSAPublicKey` (RFC 8017 §A.1.1), the content of an RSA SubjectPublicKeyInfo's
+    /// BIT STRING.
+    fn rsa_public_key_der(der: &[u8], policy: KeyPolicy) -> Result<Self, Error> {
+        let rsa = RsaPublicKeyDer::from_der(der)?;
+        Self::rsa(
+            rsa.modulus.as_bytes(),
+            rsa.public_exponent.as_bytes(),
+            policy,
+        )
     }
 
     pub(crate) fn rsa(n: &[u8], e: &[u8], policy: KeyPolicy) -> Result<Self, Error> {

@@ -118,7 +118,8 @@ impl Validator {
     }
 
     /// [`Validator::validate`], skipping the signature checks on CA certificates that `memo`
-    /// records as verified with the same issuer key, and recording the ones it verifies.
+    /// records as verified with the same issuer key, and recording in it the CA signatures of
+    /// every path that validates.
     pub(crate) fn validate_remembering<T: AsRef<[u8]>>(
         &self,
         end_entity: &[u8],
@@ -891,8 +892,6 @@ impl<'v, 'c> Build<'v, 'c> {
     }
 }
 
-/// Keeps the most relevant error: a later stage beats an earlier one; among "no issuer"
-/// errors, the one that got further up the path wins.
 /// Counts one signature verification in `spent` against the budget.
 fn spend_signature(spent: &mut usize, config: &Config) -> Result<(), Error> {
     *spent += 1;
@@ -956,6 +955,8 @@ fn verify_signature(
     .map_err(|source| Error::BadSignature { depth, source })
 }
 
+/// Keeps the most relevant error: a later stage beats an earlier one; among "no issuer"
+/// errors, the one that got further up the path wins.
 fn record(best: &mut Option<Error>, e: Error) {
     let replace = match best {
         None => true,
