@@ -276,19 +276,21 @@ impl Crl {
     }
 
     /// Verifies the CRL signature with `key` (from the SubjectPublicKeyInfo `spki`), caching
-    /// success per key.
+    /// success per key. The caller's allow-list is checked on every call, cached or not: the
+    /// CRL may be shared by validators that allow different algorithms.
     pub(crate) fn verify_signature(
         &self,
         spki: &[u8],
         key: &careid_crypto::PublicKey,
         allowed: careid_crypto::AlgorithmSet,
     ) -> Result<(), careid_crypto::Error> {
+        let algorithm = self.inner.algorithm.clone()?;
+        allowed.check(algorithm)?;
         if let Ok(done) = self.inner.verified_by.lock()
             && done.iter().any(|k| **k == *spki)
         {
             return Ok(());
         }
-        let algorithm = self.inner.algorithm.clone()?;
         key.verify(
             allowed,
             algorithm,
@@ -699,4 +701,31 @@ fn parse_idp(der: &[u8], value: &[u8]) -> der::Result<Idp> {
             only_attribute,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Crl;
+    use careid_crypto::{AlgorithmSet, Error, PublicKey, SignatureAlgorithm};
+
+    #[test]
+    fn a_cached_crl_signature_still_meets_each_callers_allow_list() {
+        let pki = careid_testkit::TestPki::get();
+        let fx = careid_testkit::X509Fixtures::get();
+        let crl = Crl::from_der(&fx.ca_crl).unwrap();
+        let ca = crate::Certificate::from_der(&pki.issuing_ca).unwrap();
+        let key = PublicKey::from_spki_der(ca.spki).unwrap();
+        crl.verify_signature(ca.spki, &key, AlgorithmSet::ALL)
+            .unwrap();
+        // Verified and cached for this key; a caller that does not allow RS256 is refused.
+        let no_rs256 = AlgorithmSet::ALL.without(SignatureAlgorithm::Rs256);
+        assert_eq!(
+            crl.verify_signature(ca.spki, &key, no_rs256),
+            Err(Error::AlgorithmNotAllowed {
+                algorithm: SignatureAlgorithm::Rs256
+            })
+        );
+        crl.verify_signature(ca.spki, &key, AlgorithmSet::ALL)
+            .unwrap();
+    }
 }
