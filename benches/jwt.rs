@@ -386,9 +386,9 @@ fn interleaved_ratios(_: &mut Criterion) {
         .run(&[&ring, &careid, &jwt]);
         println!(
             "{name} interleaved ({ROUNDS} rounds x {PER_ROUND}): ring {}, careid {}, jsonwebtoken {}",
-            t.seconds(0).micros_text(),
-            t.seconds(1).micros_text(),
-            t.seconds(2).micros_text()
+            t.seconds(0).time_text(),
+            t.seconds(1).time_text(),
+            t.seconds(2).time_text()
         );
         println!(
             "{name} median ratios [quartiles]: careid/ring {}, careid/jsonwebtoken {}, jsonwebtoken/ring {}",

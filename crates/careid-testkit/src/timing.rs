@@ -74,18 +74,28 @@ impl RoundTimes {
 }
 
 impl Quartiles {
-    /// `median [low, high]` with three decimals (for ratios).
+    /// `median [low, high]` (for ratios): three decimals, or five below 0.01.
     pub fn ratio_text(&self) -> String {
-        format!("{:.3} [{:.3}, {:.3}]", self.median, self.low, self.high)
+        if self.median < 0.01 {
+            format!("{:.5} [{:.5}, {:.5}]", self.median, self.low, self.high)
+        } else {
+            format!("{:.3} [{:.3}, {:.3}]", self.median, self.low, self.high)
+        }
     }
 
-    /// `median [low, high]` in microseconds (for seconds per call).
-    pub fn micros_text(&self) -> String {
+    /// `median [low, high]` (for seconds per call): in microseconds, or in nanoseconds below
+    /// one microsecond.
+    pub fn time_text(&self) -> String {
+        let (scale, unit) = if self.median < 1e-6 {
+            (1e9, "ns")
+        } else {
+            (1e6, "µs")
+        };
         format!(
-            "{:.2} µs [{:.2}, {:.2}]",
-            self.median * 1e6,
-            self.low * 1e6,
-            self.high * 1e6
+            "{:.2} {unit} [{:.2}, {:.2}]",
+            self.median * scale,
+            self.low * scale,
+            self.high * scale
         )
     }
 }
@@ -125,5 +135,19 @@ mod tests {
         assert_eq!((r.low, r.median, r.high), (3.0, 4.0, 4.0));
         assert_eq!(fixed.seconds(1).median, 2.0);
         assert!(fixed.ratio(0, 7).median.is_nan());
+        assert_eq!(r.ratio_text(), "4.000 [3.000, 4.000]");
+        let small = Quartiles {
+            low: 0.0003,
+            median: 0.0004,
+            high: 0.0005,
+        };
+        assert_eq!(small.ratio_text(), "0.00040 [0.00030, 0.00050]");
+        assert_eq!(small.time_text(), "400.00 µs [300.00, 500.00]");
+        let fast = Quartiles {
+            low: 30e-9,
+            median: 32.5e-9,
+            high: 35e-9,
+        };
+        assert_eq!(fast.time_text(), "32.50 ns [30.00, 35.00]");
     }
 }

@@ -17,6 +17,7 @@
 //!                                │    └── constrained_user_bad  (C=GB, O=elsewhere, ...)
 //!                                └── CRL: root_crl (empty)
 //! careid TEST P-256 Root ── careid TEST P-256 CA ── p256_user (all ECDSA P-256 / SHA-256)
+//!                        (CRLs: p256_root_crl, p256_ca_crl, both empty)
 //! ```
 
 use crate::pki::{CA_SEED, ROOT_SEED, ca_params, dn, root_params, user_params};
@@ -69,6 +70,10 @@ pub struct X509Fixtures {
     pub p256_ca: Vec<u8>,
     /// Its card user (the [`TestKey::P256`] test key's sibling, seed 0x7e57_0014).
     pub p256_user: Vec<u8>,
+    /// The P-256 root's CRL: no entries, thisUpdate 2026-01-01, nextUpdate 2036-01-01.
+    pub p256_root_crl: Vec<u8>,
+    /// The P-256 CA's CRL: no entries, thisUpdate 2026-01-01, nextUpdate 2036-01-01.
+    pub p256_ca_crl: Vec<u8>,
 }
 
 impl X509Fixtures {
@@ -165,10 +170,12 @@ impl X509Fixtures {
         let constrained_user_bad = sign(outside, &user_kp, &nc_issuer);
 
         // CRLs.
-        let crl = |issuer: &Issuer<'_, &KeyPair>,
-                   number: u8,
-                   next: (i32, u8, u8),
-                   revoked: Vec<RevokedCertParams>| {
+        fn crl<K: SigningKey>(
+            issuer: &Issuer<'_, K>,
+            number: u8,
+            next: (i32, u8, u8),
+            revoked: Vec<RevokedCertParams>,
+        ) -> Vec<u8> {
             CertificateRevocationListParams {
                 this_update: date_time_ymd(2026, 1, 1),
                 next_update: date_time_ymd(next.0, next.1, next.2),
@@ -181,7 +188,7 @@ impl X509Fixtures {
             .expect("fixture CRL")
             .der()
             .to_vec()
-        };
+        }
         let revoked = || {
             vec![RevokedCertParams {
                 serial_number: SerialNumber::from_slice(&[0x10, 0x00, 0x10]),
@@ -231,6 +238,8 @@ impl X509Fixtures {
             .expect("P-256 user")
             .der()
             .to_vec();
+        let p256_root_crl = crl(&p_root_issuer, 1, (2036, 1, 1), Vec::new());
+        let p256_ca_crl = crl(&p_ca_issuer, 1, (2036, 1, 1), Vec::new());
 
         Self {
             root_crl,
@@ -249,6 +258,8 @@ impl X509Fixtures {
             p256_root,
             p256_ca,
             p256_user,
+            p256_root_crl,
+            p256_ca_crl,
         }
     }
 }
