@@ -125,7 +125,11 @@ impl<'a> Webpki<'a> {
             crls: chain
                 .crls
                 .iter()
-                .map(|der| webpki::OwnedCertRevocationList::from_der(der).unwrap().into())
+                .map(|der| {
+                    webpki::OwnedCertRevocationList::from_der(der)
+                        .unwrap()
+                        .into()
+                })
                 .collect(),
             time: UnixTime::since_unix_epoch(std::time::Duration::from_secs(secs)),
         }
@@ -192,7 +196,10 @@ fn measure(
         .iter()
         .map(|&(n, d)| format!("{}/{} {}", label(n), label(d), t.ratio(n, d).ratio_text()))
         .collect();
-    println!("{group} median ratios [quartiles]: {}", quotients.join(", "));
+    println!(
+        "{group} median ratios [quartiles]: {}",
+        quotients.join(", ")
+    );
 }
 
 /// Revocation off: raw, careid (cold), rustls-webpki, a new card and a repeat login through

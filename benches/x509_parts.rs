@@ -1,4 +1,9 @@
-#![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    clippy::expect_used
+)]
 use careid::x509::{CrlSet, Purpose, RevocationPolicy, Time, TrustAnchor, Validator};
 use careid_testkit::{TestPki, X509Fixtures};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -22,8 +27,18 @@ fn parts(c: &mut Criterion) {
     let none = CrlSet::new();
     req.validate(&pki.user_rsa, &inters, &crls, time).unwrap();
     let mut g = c.benchmark_group("parts");
-    g.bench_function("rsa-off", |b| b.iter(|| off.validate(black_box(&pki.user_rsa), &inters, &none, time).unwrap()));
-    g.bench_function("rsa-crls", |b| b.iter(|| req.validate(black_box(&pki.user_rsa), &inters, &crls, time).unwrap()));
+    g.bench_function("rsa-off", |b| {
+        b.iter(|| {
+            off.validate(black_box(&pki.user_rsa), &inters, &none, time)
+                .unwrap()
+        })
+    });
+    g.bench_function("rsa-crls", |b| {
+        b.iter(|| {
+            req.validate(black_box(&pki.user_rsa), &inters, &crls, time)
+                .unwrap()
+        })
+    });
     g.finish();
 }
 criterion_group!(benches, parts);

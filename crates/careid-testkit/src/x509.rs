@@ -312,5 +312,6 @@ mod tests {
         assert_eq!(a.constrained_user_bad, b.constrained_user_bad);
         assert_eq!(a.p256_user, b.p256_user);
         assert_eq!(a.p256_root, b.p256_root);
+        assert_eq!(a.p256_ca_crl, b.p256_ca_crl);
     }
 }

@@ -285,6 +285,21 @@ fn all_p256_chain() {
         .validate(&fx.p256_user, &[&fx.p256_ca], &CrlSet::new(), at(WHEN))
         .unwrap();
     assert_eq!(path.certificates().len(), 2);
+    // With revocation required, the P-256 CRLs (ECDSA-signed) cover both certificates.
+    let required = Validator::builder([TrustAnchor::from_der(&fx.p256_root).unwrap()])
+        .build()
+        .unwrap();
+    let crls = CrlSet::from_der(&[&fx.p256_root_crl, &fx.p256_ca_crl]).unwrap();
+    let path = required
+        .validate(&fx.p256_user, &[&fx.p256_ca], &crls, at(WHEN))
+        .unwrap();
+    assert_eq!(path.revocation(), RevocationStatus::Checked);
+    // Without the CA's CRL, the user certificate's status is unknown: refused.
+    let root_only = CrlSet::from_der(&[&fx.p256_root_crl]).unwrap();
+    assert!(matches!(
+        required.validate(&fx.p256_user, &[&fx.p256_ca], &root_only, at(WHEN)),
+        Err(Error::RevocationUnknown { depth: 0, .. })
+    ));
     // The caller's allow-list decides: ES256 refused.
     let rsa_only = Validator::builder([TrustAnchor::from_der(&fx.p256_root).unwrap()])
         .revocation(RevocationPolicy::OFF)

@@ -199,6 +199,22 @@ fn same_verdicts_as_rustls_webpki() {
             crls: vec![],
             time: when,
         },
+        Case {
+            name: "P-256 chain, CRLs",
+            anchor: &fx.p256_root,
+            ee: &fx.p256_user,
+            inters: vec![&fx.p256_ca],
+            crls: vec![&fx.p256_root_crl, &fx.p256_ca_crl],
+            time: when,
+        },
+        Case {
+            name: "P-256 chain, only the root's CRL",
+            anchor: &fx.p256_root,
+            ee: &fx.p256_user,
+            inters: vec![&fx.p256_ca],
+            crls: vec![&fx.p256_root_crl],
+            time: when,
+        },
     ];
     let mut disagreements = Vec::new();
     for case in &cases {
