@@ -87,6 +87,16 @@ struct Chain<'a> {
     crls: [&'a [u8]; 2],
 }
 
+/// careid's validator for `chain`: the anchor built once (as a login server would),
+/// client-auth purpose required.
+fn validator(chain: &Chain<'_>, revocation: RevocationPolicy) -> Validator {
+    Validator::builder([TrustAnchor::from_der(chain.root).unwrap()])
+        .require_purposes([Purpose::CLIENT_AUTH])
+        .revocation(revocation)
+        .build()
+        .unwrap()
+}
+
 /// The floor: the chain's two signatures (user by CA, CA by root) with ring, keys and signed
 /// bytes already extracted.
 fn raw_signatures(chain: &Chain<'_>) -> impl Fn() + use<> {
@@ -205,12 +215,7 @@ fn measure(
 /// Revocation off: raw, careid (cold), rustls-webpki, a new card and a repeat login through
 /// `ValidationCache`.
 fn bench_chain(c: &mut Criterion, chain: &Chain<'_>) {
-    // careid: anchors built once (as a login server would), client-auth purpose required.
-    let validator = Validator::builder([TrustAnchor::from_der(chain.root).unwrap()])
-        .require_purposes([Purpose::CLIENT_AUTH])
-        .revocation(RevocationPolicy::OFF)
-        .build()
-        .unwrap();
+    let validator = validator(chain, RevocationPolicy::OFF);
     let crls = CrlSet::new();
     let time = at();
     let user = chain.user;
@@ -255,11 +260,7 @@ fn bench_chain(c: &mut Criterion, chain: &Chain<'_>) {
 /// Revocation required, both CRLs: raw (the chain's two signatures), careid (cold: a
 /// `Validator` and a `CrlSet` kept between logins), rustls-webpki with the same CRLs.
 fn bench_chain_with_crls(c: &mut Criterion, chain: &Chain<'_>) {
-    let validator = Validator::builder([TrustAnchor::from_der(chain.root).unwrap()])
-        .require_purposes([Purpose::CLIENT_AUTH])
-        .revocation(RevocationPolicy::REQUIRED)
-        .build()
-        .unwrap();
+    let validator = validator(chain, RevocationPolicy::REQUIRED);
     let crls = CrlSet::from_der(&chain.crls).unwrap();
     let time = at();
     let user = chain.user;
