@@ -201,7 +201,7 @@ pub mod fido {
         Error as CtapError, Flags, FramingError, GetAssertionRequest, GetAssertionResponse,
         HidTransport, IgnoreKeepalives, Keepalive, KeepaliveHook, KeepaliveStatus,
         MakeCredentialRequest, MemberKey, MemberProblem, Permissions, Pin, PinProtocolError,
-        PinUvAuthProtocol, RelyingParty as RpEntity, StatusCode, TransportError, UserEntity,
-        rand_core,
+        PinUvAuthParam, PinUvAuthProtocol, RelyingParty as RpEntity, StatusCode, TransportError,
+        UserEntity, rand_core,
     };
 }

@@ -9,7 +9,7 @@ use careid::fido::{
     AttestationType, AuthenticatorAssurance, AuthenticatorInfo, ClientDataType,
     CollectedClientData, CounterCheck, CredentialDescriptor, CredentialRecord, CtapError,
     GetAssertionRequest, GetAssertionResponse, Keepalive, KeepaliveStatus, MakeCredentialRequest,
-    Permissions, Pin, RegistrationResponse, RpEntity, UserEntity, UserVerification,
+    Permissions, Pin, PinUvAuthParam, RegistrationResponse, RpEntity, UserEntity, UserVerification,
     VerifiedAssertion, VerifiedRegistration, WebAuthnError, WebAuthnPolicy,
 };
 use careid::x509::{Time, TrustAnchor};
@@ -416,12 +416,14 @@ fn sim_register(
         RpEntity::new(rp_id, None),
         UserEntity::new(user_handle.to_vec(), Some("demo user".into()), None),
     );
-    if let Some(pin) = pin {
-        let token = key
-            .pin_uv_auth_token(pin, Permissions::MAKE_CREDENTIAL, Some(rp_id), rng)
-            .or_else(refusal_value)?;
-        request.pin_uv_auth = Some(token.authenticate(client_data.hash()));
-    }
+    request.pin_uv_auth = pin_auth(
+        key,
+        pin,
+        Permissions::MAKE_CREDENTIAL,
+        rp_id,
+        rng,
+        client_data.hash(),
+    )?;
     let object = key
         .make_credential(&request, &mut touch_hook)
         .or_else(refusal_value)?;
@@ -431,6 +433,25 @@ fn sim_register(
         &RegistrationResponse::new(client_data.json(), &object.to_webauthn_bytes()),
         now(),
     )
+}
+
+/// With a PIN, a pinUvAuthToken for `permissions` on `rp_id` from the simulated key, and its
+/// MAC over the clientDataHash (CTAP 2.1 §6.5.5.7); without one, nothing.
+fn pin_auth(
+    key: &mut careid::fido::Authenticator<KeySim>,
+    pin: Option<&Pin>,
+    permissions: Permissions,
+    rp_id: &str,
+    rng: &mut ChaCha20Rng,
+    client_data_hash: &[u8],
+) -> Result<Option<PinUvAuthParam>, WebAuthnError> {
+    let Some(pin) = pin else {
+        return Ok(None);
+    };
+    let token = key
+        .pin_uv_auth_token(pin, permissions, Some(rp_id), rng)
+        .or_else(refusal_value)?;
+    Ok(Some(token.authenticate(client_data_hash)))
 }
 
 /// Logs in on the simulated key and verifies.
@@ -450,12 +471,14 @@ fn sim_login(
         *client_data.hash(),
         vec![CredentialDescriptor::new(record.id().to_vec())],
     );
-    if let Some(pin) = pin {
-        let token = key
-            .pin_uv_auth_token(pin, Permissions::GET_ASSERTION, Some(rp_id), rng)
-            .or_else(refusal_value)?;
-        request.pin_uv_auth = Some(token.authenticate(client_data.hash()));
-    }
+    request.pin_uv_auth = pin_auth(
+        key,
+        pin,
+        Permissions::GET_ASSERTION,
+        rp_id,
+        rng,
+        client_data.hash(),
+    )?;
     let signed = key
         .get_assertion(&request, &mut touch_hook)
         .or_else(refusal_value)?;
